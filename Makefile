@@ -1,0 +1,118 @@
+# bpfemu - a userspace eBPF runtime. See README.md.
+#
+#   make deps      install the Debian packages the build, tests and corpus need
+#   make           build/libbpfemu.a, build/libbpfemu.so, build/bpfemu
+#   make test      deps, build, every test suite (ends with Criterion's summary)
+#   make asan      the same tests under ASan+UBSan (in build-asan/)
+#   make bench     ../shared/bench/run.sh with bpfemu's columns
+#   make fuzz      libFuzzer targets (build-fuzz/), see tests/fuzz/README.md
+#   make install   PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= gcc
+SHARED  ?= ../shared
+VERSION := 0.1.0
+
+PKGS     := libelf capstone libpcap
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+OPT      ?= -O2
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -fPIC -Iinclude -I.
+SAN_FLAGS ?=
+CFLAGS_ALL = $(CFLAGS_BASE) $(SAN_FLAGS) $(CFLAGS)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lelf -lcapstone -lpcap) -lpthread -lm
+
+LIB_DIRS := vm verifier jit helpers
+LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+
+all: $(BUILD)/libbpfemu.a $(BUILD)/libbpfemu.so $(BUILD)/bpfemu
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libbpfemu.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libbpfemu.so: $(LIB_OBJ)
+	$(CC) -shared $(SAN_FLAGS) -Wl,-soname,libbpfemu.so.0 -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/bpfemu: $(TOOL_OBJ) $(BUILD)/libbpfemu.a
+	$(CC) $(SAN_FLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libbpfemu.a $(LDLIBS_ALL)
+
+$(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libbpfemu.a
+	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libbpfemu.a $(LDLIBS_ALL) -lcriterion
+
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ------------------------------------------------------------------ deps ----
+DEB_PKGS := gcc make pkg-config clang llvm linux-libc-dev libelf-dev zlib1g-dev \
+            libcapstone-dev libcriterion-dev libpcap-dev libbpf-dev libyaml-dev \
+            valgrind
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else echo "deps: all $(words $(DEB_PKGS)) packages present"; fi
+
+# ------------------------------------------------------------------ test ----
+CONFORMANCE_DIR := $(SHARED)/bpf_conformance/tests
+
+check-suites: $(BUILD)/bpfemu
+	@if [ -d $(CONFORMANCE_DIR) ]; then \
+	    echo "== bpf_conformance (interpreter)"; $(BUILD)/bpfemu conformance $(CONFORMANCE_DIR) || exit 1; \
+	else echo "SKIP: bpf_conformance suite: $(CONFORMANCE_DIR) not found"; fi
+
+test: deps
+	$(MAKE) all $(BUILD)/unit-tests
+	$(MAKE) check-suites
+	@echo "== unit tests (Criterion)"
+	cd tests && BPFEMU=../$(BUILD)/bpfemu SHARED=../$(SHARED) ../$(BUILD)/unit-tests --jobs 2
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	    SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
+
+# ----------------------------------------------------------------- bench ----
+bench: all
+	PROJECT_FORMAT=bin PROJECT_COLUMNS="bpfemu-interp=$(abspath $(BUILD))/bpfemu bench" \
+	    bash $(SHARED)/bench/run.sh
+
+# ------------------------------------------------------------------ fuzz ----
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1" SAN_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" build-fuzz/libbpfemu.a
+	@mkdir -p build-fuzz/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	    echo "clang $$f -> build-fuzz/fuzz/$$n"; \
+	    clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -I. $(FUZZ_FLAGS) $$f build-fuzz/libbpfemu.a \
+	        $(LDLIBS_ALL) -o build-fuzz/fuzz/$$n || exit 1; done
+
+# --------------------------------------------------------------- install ----
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(BUILD)/bpfemu $(DESTDIR)$(PREFIX)/bin/bpfemu
+	install -m 644 $(BUILD)/libbpfemu.a $(DESTDIR)$(PREFIX)/lib/libbpfemu.a
+	install -m 755 $(BUILD)/libbpfemu.so $(DESTDIR)$(PREFIX)/lib/libbpfemu.so.$(VERSION)
+	ln -sf libbpfemu.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbpfemu.so.0
+	ln -sf libbpfemu.so.0 $(DESTDIR)$(PREFIX)/lib/libbpfemu.so
+	install -m 644 include/bpfemu.h $(DESTDIR)$(PREFIX)/include/bpfemu.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' bpfemu.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bpfemu.pc
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+.PHONY: all deps test check-suites asan bench fuzz install clean

@@ -1,0 +1,1039 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel-run: run a BPF program of a clang-built object in the *real* kernel
+ * with BPF_PROG_TEST_RUN, once per packet of a pcap, and print what happened.
+ * It is the reference side of bpfemu's differential tests.
+ *
+ *   kernel-run [-m|-M] [-p] [-s] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP
+ *
+ * PROG is a function name or a section name (the first program of that
+ * section).  Every program of the object is loaded (so every one of them
+ * must pass the verifier); PROG is the one that is run.
+ *
+ * Output, one line per packet (index counted from 0):
+ *
+ *   <index> <retval> <data_out as lowercase hex>
+ *   <index> error <ERRNO-NAME>                   (test run refused the packet)
+ *
+ * With -m, after each packet line, and with -M once after the last packet:
+ *
+ *   map <name> <key hex> <value hex>      keys sorted; per-CPU maps print the
+ *                                         value of the CPU we are pinned to
+ *   map <name> - <value hex>              QUEUE/STACK, in pop order
+ *   map <outer>[<key hex>] <k> <v>        contents of an inner map of a map-in-map
+ *   ringbuf <name> <record hex>           records submitted while running
+ *   skb mark=.. priority=.. cb=..,..      __sk_buff fields copied back (tc/skb)
+ *
+ * Internal maps are named after their ELF section (.bss, .data, .rodata,
+ * .data.custom, ...), not after libbpf's "<obj>.<sec>" kernel name.  PROG_ARRAY
+ * contents (program ids) are not printed: they differ from run to run.
+ *
+ * Legacy map sections.  libbpf >= 1.0 refuses SEC("maps") (struct bpf_map_def
+ * and iproute2's struct bpf_elf_map).  kernel-run rewrites such an object in
+ * memory before handing it to libbpf: each legacy definition becomes a
+ * BTF-defined map in ".maps" (same name, type, sizes, flags).  Programs in
+ * iproute2/Cilium tail-call sections named "<id>/<key>" get the type of PROG
+ * (or -t) and are inserted at <key> of the legacy PROG_ARRAY whose
+ * bpf_elf_map.id is <id>, as tc(8) does.
+ *
+ * Exit status: 0 ok, 1 usage/load/run failure, 2 bpf() unavailable here
+ * (EPERM, ENOSYS): the caller should skip, not fail.
+ */
+#define _GNU_SOURCE
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <elf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PKT    (64 * 1024)
+#define OUT_SLACK  4096
+
+static int verbose;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("kernel-run: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static void *xrealloc(void *p, size_t sz)
+{
+	p = realloc(p, sz ? sz : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* ------------------------------------------------------------- file I/O -- */
+
+static unsigned char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = xrealloc(buf, cap);
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	if (ferror(f))
+		die("%s: read error", path);
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* ----------------------------------------------------------------- pcap -- */
+
+struct packet {
+	unsigned char *data;
+	uint32_t len;
+	uint64_t ts_ns;
+};
+
+static uint32_t rd32(const unsigned char *p, bool swap)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+/* Classic pcap (µs or ns timestamps, either byte order). */
+static struct packet *read_pcap(const char *path, size_t *count)
+{
+	size_t len, off = 24, n = 0, cap = 0;
+	unsigned char *buf = read_file(path, &len);
+	struct packet *pkts = NULL;
+	uint32_t magic;
+	bool swap, nsec;
+
+	if (len < 24)
+		die("%s: not a pcap file", path);
+	memcpy(&magic, buf, 4);
+	switch (magic) {
+	case 0xa1b2c3d4: swap = false; nsec = false; break;
+	case 0xa1b23c4d: swap = false; nsec = true; break;
+	case 0xd4c3b2a1: swap = true; nsec = false; break;
+	case 0x4d3cb2a1: swap = true; nsec = true; break;
+	default: die("%s: not a classic pcap file (magic %08x)", path, magic);
+	}
+	while (off + 16 <= len) {
+		uint32_t sec = rd32(buf + off, swap), frac = rd32(buf + off + 4, swap);
+		uint32_t caplen = rd32(buf + off + 8, swap);
+
+		off += 16;
+		if (caplen > len - off)
+			die("%s: truncated record %zu", path, n);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			pkts = xrealloc(pkts, cap * sizeof(*pkts));
+		}
+		pkts[n].data = xcalloc(1, caplen);
+		memcpy(pkts[n].data, buf + off, caplen);
+		pkts[n].len = caplen;
+		pkts[n].ts_ns = (uint64_t)sec * 1000000000ull + (nsec ? frac : frac * 1000ull);
+		n++;
+		off += caplen;
+	}
+	free(buf);
+	*count = n;
+	return pkts;
+}
+
+/* ------------------------------------------------ legacy map conversion -- */
+
+/*
+ * Raw BTF handling: just enough to copy a type section while replacing and
+ * appending a few types.
+ */
+struct btf_buf {
+	unsigned char *types;
+	size_t types_len;
+	char *strs;
+	size_t strs_len;
+	uint32_t nr_types;	/* highest type id */
+};
+
+static void bb_put(struct btf_buf *b, const void *p, size_t n)
+{
+	b->types = xrealloc(b->types, b->types_len + n);
+	memcpy(b->types + b->types_len, p, n);
+	b->types_len += n;
+}
+
+static void bb_u32(struct btf_buf *b, uint32_t v)
+{
+	bb_put(b, &v, 4);
+}
+
+static uint32_t bb_str(struct btf_buf *b, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	uint32_t off = (uint32_t)b->strs_len;
+
+	b->strs = xrealloc(b->strs, b->strs_len + n);
+	memcpy(b->strs + b->strs_len, s, n);
+	b->strs_len += n;
+	return off;
+}
+
+static void bb_type(struct btf_buf *b, uint32_t name, uint32_t kind, uint32_t vlen, uint32_t size_or_type)
+{
+	bb_u32(b, name);
+	bb_u32(b, (kind << 24) | vlen);
+	bb_u32(b, size_or_type);
+	b->nr_types++;
+}
+
+static size_t btf_type_len(const unsigned char *t)
+{
+	uint32_t info;
+	uint32_t vlen, kind;
+
+	memcpy(&info, t + 4, 4);
+	kind = (info >> 24) & 0x1f;
+	vlen = info & 0xffff;
+	switch (kind) {
+	case BTF_KIND_INT: return 16;
+	case BTF_KIND_ARRAY: return 12 + 12;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: return 12 + 12 * vlen;
+	case BTF_KIND_ENUM: return 12 + 8 * vlen;
+	case BTF_KIND_FUNC_PROTO: return 12 + 8 * vlen;
+	case BTF_KIND_VAR: return 12 + 4;
+	case BTF_KIND_DATASEC: return 12 + 12 * vlen;
+	case 17 /* DECL_TAG */: return 12 + 4;
+	case 19 /* ENUM64 */: return 12 + 12 * vlen;
+	default: return 12;	/* PTR FWD TYPEDEF VOLATILE CONST RESTRICT FUNC FLOAT TYPE_TAG */
+	}
+}
+
+struct legacy_map {
+	const char *name;
+	uint32_t sym_idx;
+	uint32_t def[9];	/* type, key, value, max, flags, id, pinning, inner_id, inner_idx */
+	uint32_t new_off;	/* offset in the new .maps section */
+	uint32_t var_id;	/* BTF VAR describing it (0: none, add one) */
+	uint32_t struct_id;	/* new BTF struct */
+	bool elf_map;		/* struct bpf_elf_map (has .id) */
+};
+
+struct legacy_info {
+	struct legacy_map *maps;
+	size_t nr;
+};
+
+#define MAPDEF_SIZE 40	/* 5 x int (*)[N] */
+
+/*
+ * If OBJ has a legacy "maps" section, return a rewritten copy that libbpf
+ * 1.x accepts; otherwise return NULL.
+ */
+static unsigned char *convert_legacy_maps(const unsigned char *obj, size_t len, size_t *out_len,
+					  struct legacy_info *li)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)obj;
+	const Elf64_Shdr *sh;
+	const char *shstr;
+	int legacy = -1, dotmaps = -1, btf = -1, symtab = -1;
+	unsigned char *out;
+	size_t cap;
+
+	memset(li, 0, sizeof(*li));
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > len || eh->e_shstrndx >= eh->e_shnum)
+		return NULL;	/* let libbpf report it */
+	sh = (const Elf64_Shdr *)(obj + eh->e_shoff);
+	shstr = (const char *)obj + sh[eh->e_shstrndx].sh_offset;
+	for (int i = 1; i < eh->e_shnum; i++) {
+		const char *n = shstr + sh[i].sh_name;
+
+		if (!strcmp(n, "maps"))
+			legacy = i;
+		else if (!strcmp(n, ".maps"))
+			dotmaps = i;
+		else if (!strcmp(n, ".BTF"))
+			btf = i;
+		else if (sh[i].sh_type == SHT_SYMTAB)
+			symtab = i;
+	}
+	if (legacy < 0)
+		return NULL;
+	if (btf < 0 || symtab < 0)
+		die("legacy 'maps' section without .BTF/.symtab: compile with -g");
+
+	/* The copy gets new blobs appended; headers and symbols are patched in place. */
+	cap = len + 65536 + 2 * sh[btf].sh_size + (dotmaps >= 0 ? sh[dotmaps].sh_size : 0);
+	out = xcalloc(1, cap);
+	memcpy(out, obj, len);
+	*out_len = (len + 7) & ~7ul;
+	Elf64_Shdr *osh = (Elf64_Shdr *)(out + eh->e_shoff);
+	Elf64_Sym *syms = (Elf64_Sym *)(out + osh[symtab].sh_offset);
+	size_t nsyms = osh[symtab].sh_size / sizeof(Elf64_Sym);
+	const char *symstr = (const char *)obj + sh[osh[symtab].sh_link].sh_offset;
+
+	/* Collect the legacy definitions (one per symbol in the section). */
+	uint32_t base = dotmaps >= 0 ? (uint32_t)((sh[dotmaps].sh_size + 7) & ~7ul) : 0;
+
+	for (size_t s = 0; s < nsyms; s++) {
+		Elf64_Sym *sym = &syms[s];
+		struct legacy_map *m;
+
+		if (sym->st_shndx != legacy || ELF64_ST_TYPE(sym->st_info) == STT_SECTION)
+			continue;
+		if (sym->st_size < 20 || sym->st_value + sym->st_size > sh[legacy].sh_size)
+			die("legacy map '%s': unsupported definition size %lu", symstr + sym->st_name,
+			    (unsigned long)sym->st_size);
+		li->maps = xrealloc(li->maps, (li->nr + 1) * sizeof(*m));
+		m = &li->maps[li->nr++];
+		memset(m, 0, sizeof(*m));
+		m->name = symstr + sym->st_name;
+		m->sym_idx = (uint32_t)s;
+		memcpy(m->def, obj + sh[legacy].sh_offset + sym->st_value,
+		       sym->st_size < sizeof(m->def) ? sym->st_size : sizeof(m->def));
+		m->elf_map = sym->st_size >= 36;
+		m->new_off = base;
+		base += MAPDEF_SIZE;
+	}
+
+	/* New .maps contents: old .maps (BTF map defs are zero-filled anyway) + room. */
+	size_t maps_off = *out_len, maps_size = base;
+
+	if (dotmaps >= 0 && sh[dotmaps].sh_type == SHT_PROGBITS)
+		memcpy(out + maps_off, obj + sh[dotmaps].sh_offset, sh[dotmaps].sh_size);
+	*out_len = (maps_off + maps_size + 7) & ~7ul;
+
+	/* --- BTF --- */
+	const unsigned char *braw = obj + sh[btf].sh_offset;
+	const struct btf_header *bh = (const struct btf_header *)braw;
+
+	if (sh[btf].sh_size < sizeof(*bh) || bh->magic != 0xeB9F)
+		die("bad .BTF");
+	const unsigned char *types = braw + bh->hdr_len + bh->type_off;
+	const char *strs = (const char *)braw + bh->hdr_len + bh->str_off;
+	struct btf_buf nb = { 0 };
+	size_t nt = 0, cap_t = 0, *toff = NULL;
+
+	nb.strs = xcalloc(1, bh->str_len);
+	memcpy(nb.strs, strs, bh->str_len);
+	nb.strs_len = bh->str_len;
+	for (size_t o = 0; o < bh->type_len; o += btf_type_len(types + o)) {
+		if (nt == cap_t) {
+			cap_t = cap_t ? cap_t * 2 : 256;
+			toff = xrealloc(toff, cap_t * sizeof(*toff));
+		}
+		toff[nt++] = o;
+	}
+	/* type id i (1-based) is at types + toff[i-1] */
+	uint32_t legacy_ds = 0, maps_ds = 0;
+
+	for (size_t i = 0; i < nt; i++) {
+		const uint32_t *t = (const uint32_t *)(types + toff[i]);
+		uint32_t kind = (t[1] >> 24) & 0x1f;
+
+		if (kind == BTF_KIND_DATASEC) {
+			if (!strcmp(strs + t[0], "maps"))
+				legacy_ds = (uint32_t)i + 1;
+			else if (!strcmp(strs + t[0], ".maps"))
+				maps_ds = (uint32_t)i + 1;
+		}
+		if (kind == BTF_KIND_VAR)
+			for (size_t k = 0; k < li->nr; k++)
+				if (!strcmp(strs + t[0], li->maps[k].name))
+					li->maps[k].var_id = (uint32_t)i + 1;
+	}
+
+	/* Ids of the types appended after the existing ones. */
+	uint32_t next = (uint32_t)nt + 1;
+	uint32_t int_id = next++;
+
+	for (size_t k = 0; k < li->nr; k++) {
+		next += 10;	/* 5 arrays + 5 pointers */
+		li->maps[k].struct_id = next++;
+		if (!li->maps[k].var_id)
+			li->maps[k].var_id = next++;	/* added after the struct */
+	}
+	uint32_t new_ds = (!maps_ds && !legacy_ds) ? next++ : 0;
+
+	/* Copy types, patching the legacy VARs and the two DATASECs. */
+	uint32_t dotmaps_name = bb_str(&nb, ".maps");
+	uint32_t unused_name = bb_str(&nb, "__legacy_maps_unused");
+
+	for (size_t i = 0; i < nt; i++) {
+		const unsigned char *t = types + toff[i];
+		uint32_t id = (uint32_t)i + 1, v[3];
+		size_t tl = btf_type_len(t);
+
+		memcpy(v, t, 12);
+		if (id == maps_ds || (id == legacy_ds && !maps_ds)) {
+			/* the single ".maps" DATASEC: old entries + the legacy maps */
+			uint32_t vlen = (v[1] & 0xffff), keep = (id == maps_ds) ? vlen : 0;
+
+			bb_type(&nb, dotmaps_name, BTF_KIND_DATASEC, keep + (uint32_t)li->nr, 0);
+			if (keep)
+				bb_put(&nb, t + 12, 12 * (size_t)keep);
+			for (size_t k = 0; k < li->nr; k++) {
+				bb_u32(&nb, li->maps[k].var_id);
+				bb_u32(&nb, li->maps[k].new_off);
+				bb_u32(&nb, MAPDEF_SIZE);
+			}
+			nb.nr_types--;	/* bb_type counted it; ids stay as in the source */
+			continue;
+		}
+		if (id == legacy_ds) {
+			/* both "maps" and ".maps" exist: neutralise the legacy DATASEC */
+			bb_type(&nb, unused_name, BTF_KIND_INT, 0, 4);
+			bb_u32(&nb, 32);
+			nb.nr_types--;
+			continue;
+		}
+		for (size_t k = 0; k < li->nr; k++)
+			if (li->maps[k].var_id == id) {
+				v[2] = li->maps[k].struct_id;
+				bb_put(&nb, v, 12);
+				bb_u32(&nb, 1);	/* BTF_VAR_GLOBAL_ALLOCATED */
+				goto next_type;
+			}
+		bb_put(&nb, t, tl);
+next_type:;
+	}
+	nb.nr_types = (uint32_t)nt;
+
+	/* Appended: int, then per map 5 arrays, 5 pointers, the struct, maybe a VAR. */
+	static const char *const fields[5] = { "type", "key_size", "value_size", "max_entries", "map_flags" };
+
+	bb_type(&nb, bb_str(&nb, "int"), BTF_KIND_INT, 0, 4);
+	bb_u32(&nb, (1u << 24) | 32);	/* BTF_INT_SIGNED, 32 bits */
+	for (size_t k = 0; k < li->nr; k++) {
+		struct legacy_map *m = &li->maps[k];
+		uint32_t first_arr = nb.nr_types + 1;
+
+		for (int f = 0; f < 5; f++) {
+			bb_type(&nb, 0, BTF_KIND_ARRAY, 0, 0);
+			bb_u32(&nb, int_id);
+			bb_u32(&nb, int_id);
+			bb_u32(&nb, m->def[f]);
+		}
+		for (int f = 0; f < 5; f++)
+			bb_type(&nb, 0, BTF_KIND_PTR, 0, first_arr + (uint32_t)f);
+		if (nb.nr_types + 1 != m->struct_id)
+			die("internal error: BTF id mismatch");
+		bb_type(&nb, 0, BTF_KIND_STRUCT, 5, MAPDEF_SIZE);
+		for (int f = 0; f < 5; f++) {
+			bb_u32(&nb, bb_str(&nb, fields[f]));
+			bb_u32(&nb, first_arr + 5 + (uint32_t)f);
+			bb_u32(&nb, (uint32_t)f * 64);
+		}
+		if (m->var_id > nt) {
+			bb_type(&nb, bb_str(&nb, m->name), BTF_KIND_VAR, 0, m->struct_id);
+			bb_u32(&nb, 1);
+		}
+	}
+	if (new_ds) {
+		bb_type(&nb, dotmaps_name, BTF_KIND_DATASEC, (uint32_t)li->nr, 0);
+		for (size_t k = 0; k < li->nr; k++) {
+			bb_u32(&nb, li->maps[k].var_id);
+			bb_u32(&nb, li->maps[k].new_off);
+			bb_u32(&nb, MAPDEF_SIZE);
+		}
+	}
+	free(toff);
+
+	/* New .BTF blob. */
+	struct btf_header nh = *bh;
+	size_t btf_off = *out_len;
+
+	nh.hdr_len = sizeof(nh);
+	nh.type_off = 0;
+	nh.type_len = (uint32_t)nb.types_len;
+	nh.str_off = (uint32_t)nb.types_len;
+	nh.str_len = (uint32_t)nb.strs_len;
+	size_t btf_size = sizeof(nh) + nb.types_len + nb.strs_len;
+
+	if (btf_off + btf_size + 4096 > cap) {
+		cap = btf_off + btf_size + 4096;
+		out = xrealloc(out, cap);
+		osh = (Elf64_Shdr *)(out + eh->e_shoff);
+		syms = (Elf64_Sym *)(out + osh[symtab].sh_offset);
+	}
+	memcpy(out + btf_off, &nh, sizeof(nh));
+	memcpy(out + btf_off + sizeof(nh), nb.types, nb.types_len);
+	memcpy(out + btf_off + sizeof(nh) + nb.types_len, nb.strs, nb.strs_len);
+	*out_len = (btf_off + btf_size + 7) & ~7ul;
+	free(nb.types);
+	free(nb.strs);
+	osh[btf].sh_offset = btf_off;
+	osh[btf].sh_size = btf_size;
+
+	/* Section names: ".maps" may not be in the string table; append a copy. */
+	int shstrndx = eh->e_shstrndx;
+	size_t str_off = *out_len, str_size = sh[shstrndx].sh_size;
+
+	memcpy(out + str_off, obj + sh[shstrndx].sh_offset, str_size);
+	memcpy(out + str_off + str_size, ".maps", 6);
+	uint32_t dotmaps_shname = (uint32_t)str_size;
+
+	osh[shstrndx].sh_offset = str_off;
+	osh[shstrndx].sh_size = str_size + 6;
+	*out_len = (str_off + str_size + 6 + 7) & ~7ul;
+
+	int target = dotmaps >= 0 ? dotmaps : legacy;
+
+	osh[target].sh_name = dotmaps_shname;
+	osh[target].sh_type = SHT_PROGBITS;
+	osh[target].sh_offset = maps_off;
+	osh[target].sh_size = maps_size;
+	osh[target].sh_addralign = 8;
+	if (dotmaps >= 0) {
+		osh[legacy].sh_name = 0;	/* nameless: libbpf skips it */
+		osh[legacy].sh_flags &= ~(uint64_t)SHF_ALLOC;
+	}
+	for (size_t k = 0; k < li->nr; k++) {
+		Elf64_Sym *sym = &syms[li->maps[k].sym_idx];
+
+		sym->st_shndx = (uint16_t)target;
+		sym->st_value = li->maps[k].new_off;
+		sym->st_size = MAPDEF_SIZE;
+	}
+	if (verbose)
+		fprintf(stderr, "kernel-run: converted %zu legacy map definition(s) to BTF\n", li->nr);
+	return out;
+}
+
+/* ---------------------------------------------------------------- output -- */
+
+static void print_hex(FILE *f, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%02x", b[i]);
+}
+
+static char *hex_str(const void *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	const unsigned char *b = p;
+	char *s = xcalloc(1, 2 * n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = d[b[i] >> 4];
+		s[2 * i + 1] = d[b[i] & 15];
+	}
+	return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *map_label(const struct bpf_map *map)
+{
+	const char *n = bpf_map__name(map);
+
+	if (bpf_map__is_internal(map)) {
+		const char *dot = strchr(n, '.');
+
+		if (dot)
+			return dot;
+	}
+	return n;
+}
+
+static int pin_cpu;
+
+static bool is_percpu(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_PERCPU_HASH ||
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
+/* Print "map LABEL key value" lines for every element of FD, keys sorted. */
+static void dump_kv(int fd, const char *label, enum bpf_map_type type, uint32_t ksz, uint32_t vsz, int depth)
+{
+	int ncpu = is_percpu(type) ? libbpf_num_possible_cpus() : 1;
+	size_t vstride = is_percpu(type) ? ((vsz + 7) & ~7u) : vsz;
+	unsigned char *key = xcalloc(1, ksz), *next = xcalloc(1, ksz), *val = xcalloc((size_t)ncpu, vstride);
+	char **lines = NULL;
+	size_t n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksz);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, val))
+			continue;
+		if (type == BPF_MAP_TYPE_ARRAY_OF_MAPS || type == BPF_MAP_TYPE_HASH_OF_MAPS) {
+			uint32_t id;
+			struct bpf_map_info info = { 0 };
+			uint32_t ilen = sizeof(info);
+			int ifd;
+
+			memcpy(&id, val, 4);
+			ifd = bpf_map_get_fd_by_id(id);
+			if (ifd < 0 || bpf_obj_get_info_by_fd(ifd, &info, &ilen) || depth > 2)
+				continue;
+			char *kh = hex_str(key, ksz), sub[512];
+
+			snprintf(sub, sizeof(sub), "%s[%s]", label, kh);
+			free(kh);
+			lines = xrealloc(lines, (n + 1) * sizeof(*lines));
+			if (asprintf(&lines[n], "map %s -> %s", sub,
+				     libbpf_bpf_map_type_str((enum bpf_map_type)info.type) ?: "?") < 0)
+				die("oom");
+			n++;
+			/* inner contents are printed after the sorted outer lines */
+			close(ifd);
+			continue;
+		}
+		char *kh = hex_str(key, ksz), *vh = hex_str(val + (is_percpu(type) ? (size_t)pin_cpu * vstride : 0), vsz);
+
+		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
+		if (asprintf(&lines[n], "map %s %s %s", label, kh, vh) < 0)
+			die("oom");
+		n++;
+		free(kh);
+		free(vh);
+	}
+	qsort(lines, n, sizeof(*lines), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		printf("  %s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	/* inner maps of map-in-map, in key order */
+	if (type == BPF_MAP_TYPE_ARRAY_OF_MAPS || type == BPF_MAP_TYPE_HASH_OF_MAPS) {
+		unsigned char **keys = NULL;
+		size_t nk = 0;
+
+		prev = NULL;
+		while (bpf_map_get_next_key(fd, prev, next) == 0) {
+			keys = xrealloc(keys, (nk + 1) * sizeof(*keys));
+			keys[nk] = xcalloc(1, ksz);
+			memcpy(keys[nk], next, ksz);
+			prev = keys[nk++];
+		}
+		for (size_t i = 0; i < nk; i++) {
+			uint32_t id;
+			struct bpf_map_info info = { 0 };
+			uint32_t ilen = sizeof(info);
+			int ifd;
+			char sub[512], *kh;
+
+			if (bpf_map_lookup_elem(fd, keys[i], &id) || (ifd = bpf_map_get_fd_by_id(id)) < 0)
+				continue;
+			if (!bpf_obj_get_info_by_fd(ifd, &info, &ilen)) {
+				kh = hex_str(keys[i], ksz);
+				snprintf(sub, sizeof(sub), "%s[%s]", label, kh);
+				free(kh);
+				dump_kv(ifd, sub, (enum bpf_map_type)info.type, info.key_size, info.value_size,
+					depth + 1);
+			}
+			close(ifd);
+		}
+		for (size_t i = 0; i < nk; i++)
+			free(keys[i]);
+		free(keys);
+	}
+	free(key);
+	free(next);
+	free(val);
+}
+
+/* QUEUE/STACK: pop everything, print, push it back in an order that restores the map. */
+static void dump_queue(int fd, const char *label, enum bpf_map_type type, uint32_t vsz)
+{
+	unsigned char *vals = NULL;
+	size_t n = 0;
+
+	for (;;) {
+		vals = xrealloc(vals, (n + 1) * vsz);
+		if (bpf_map_lookup_and_delete_elem(fd, NULL, vals + n * vsz))
+			break;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		printf("  map %s - ", label);
+		print_hex(stdout, vals + i * vsz, vsz);
+		putchar('\n');
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t j = type == BPF_MAP_TYPE_STACK ? n - 1 - i : i;
+
+		if (bpf_map_update_elem(fd, NULL, vals + j * vsz, 0))
+			fprintf(stderr, "kernel-run: cannot restore %s: %s\n", label, strerror(errno));
+	}
+	free(vals);
+}
+
+static void dump_maps(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		enum bpf_map_type t = bpf_map__type(map);
+		int fd = bpf_map__fd(map);
+
+		if (fd < 0)
+			continue;
+		switch (t) {
+		case BPF_MAP_TYPE_PROG_ARRAY:
+		case BPF_MAP_TYPE_RINGBUF:
+		case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+		case BPF_MAP_TYPE_USER_RINGBUF:
+			break;
+		case BPF_MAP_TYPE_QUEUE:
+		case BPF_MAP_TYPE_STACK:
+			dump_queue(fd, map_label(map), t, bpf_map__value_size(map));
+			break;
+		default:
+			dump_kv(fd, map_label(map), t, bpf_map__key_size(map), bpf_map__value_size(map), 0);
+		}
+	}
+}
+
+struct rb_ctx {
+	const char *label;
+};
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	struct rb_ctx *rc = ctx;
+
+	printf("  ringbuf %s ", rc->label);
+	print_hex(stdout, data, size);
+	putchar('\n');
+	return 0;
+}
+
+/* ------------------------------------------------------------------ main -- */
+
+static enum bpf_prog_type parse_type(const char *s)
+{
+	static const struct { const char *n; enum bpf_prog_type t; } tab[] = {
+		{ "xdp", BPF_PROG_TYPE_XDP }, { "tc", BPF_PROG_TYPE_SCHED_CLS },
+		{ "classifier", BPF_PROG_TYPE_SCHED_CLS }, { "sched_cls", BPF_PROG_TYPE_SCHED_CLS },
+		{ "action", BPF_PROG_TYPE_SCHED_ACT }, { "socket", BPF_PROG_TYPE_SOCKET_FILTER },
+		{ "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER }, { "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB },
+		{ "lwt_in", BPF_PROG_TYPE_LWT_IN }, { "lwt_out", BPF_PROG_TYPE_LWT_OUT },
+		{ "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT }, { "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR },
+	};
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(s, tab[i].n))
+			return tab[i].t;
+	die("unknown program type '%s'", s);
+	return BPF_PROG_TYPE_UNSPEC;
+}
+
+static bool is_skb_type(enum bpf_prog_type t)
+{
+	return t == BPF_PROG_TYPE_SCHED_CLS || t == BPF_PROG_TYPE_SCHED_ACT || t == BPF_PROG_TYPE_SOCKET_FILTER ||
+	       t == BPF_PROG_TYPE_CGROUP_SKB || t == BPF_PROG_TYPE_LWT_IN || t == BPF_PROG_TYPE_LWT_OUT ||
+	       t == BPF_PROG_TYPE_LWT_XMIT;
+}
+
+static void probe_bpf(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	if (errno == EPERM || errno == ENOSYS || errno == EACCES) {
+		fprintf(stderr, "kernel-run: bpf() unavailable here (%s): skipping\n", strerror(errno));
+		exit(2);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: kernel-run [-m|-M] [-p] [-s] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP\n"
+		"  -m       dump maps, ring buffer records and skb fields after each packet\n"
+		"  -M       dump maps once, after the last packet\n"
+		"  -p       pace: sleep so that packets run at their pcap timestamps' spacing\n"
+		"  -s       finish with '# retval N: COUNT' summary lines\n"
+		"  -q       quiet: no per-packet lines (use with -s or -M)\n"
+		"  -c CPU   pin to CPU (default 0; per-CPU map values are shown for it)\n"
+		"  -t TYPE  program type for programs libbpf cannot type from their section\n"
+		"           (xdp, tc, classifier, socket, ...); default: PROG's type\n"
+		"  -v       libbpf messages and verifier logs (-vv: debug)\n");
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	bool dump_each = false, dump_end = false, pace = false, summary = false, quiet = false;
+	enum bpf_prog_type force_type = BPF_PROG_TYPE_UNSPEC;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "mMpsqc:t:vh")) != -1) {
+		switch (opt) {
+		case 'm': dump_each = true; break;
+		case 'M': dump_end = true; break;
+		case 'p': pace = true; break;
+		case 's': summary = true; break;
+		case 'q': quiet = true; break;
+		case 'c': pin_cpu = atoi(optarg); break;
+		case 't': force_type = parse_type(optarg); break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 3)
+		usage();
+	const char *obj_path = argv[optind], *prog_name = argv[optind + 1], *pcap_path = argv[optind + 2];
+
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	libbpf_set_print(libbpf_print);
+	probe_bpf();
+
+	/* Deterministic per-CPU state: always run on the same CPU. */
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(pin_cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("cannot pin to CPU %d: %s", pin_cpu, strerror(errno));
+
+	size_t npkts, obj_len, conv_len = 0;
+	struct packet *pkts = read_pcap(pcap_path, &npkts);
+	unsigned char *obj_buf = read_file(obj_path, &obj_len);
+	struct legacy_info li;
+	unsigned char *conv = convert_legacy_maps(obj_buf, obj_len, &conv_len, &li);
+
+	/* Object name as libbpf would derive it from the path. */
+	char objname[64];
+	const char *base = strrchr(obj_path, '/');
+
+	snprintf(objname, sizeof(objname), "%s", base ? base + 1 : obj_path);
+	objname[strcspn(objname, ".")] = 0;
+
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .object_name = objname);
+	struct bpf_object *obj = conv ? bpf_object__open_mem(conv, conv_len, &oopts)
+				      : bpf_object__open_mem(obj_buf, obj_len, &oopts);
+
+	if (!obj)
+		die("%s: cannot open: %s", obj_path, strerror(errno));
+
+	/* Find PROG, by function name first, then by section name. */
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, prog_name), *p;
+
+	if (!prog)
+		bpf_object__for_each_program(p, obj)
+			if (!prog && !strcmp(bpf_program__section_name(p), prog_name))
+				prog = p;
+	if (!prog)
+		die("%s: no program or section named '%s'", obj_path, prog_name);
+	enum bpf_prog_type type = bpf_program__type(prog);
+
+	if (type == BPF_PROG_TYPE_UNSPEC)
+		type = force_type;
+	if (type == BPF_PROG_TYPE_UNSPEC)
+		die("'%s': section '%s' gives no program type: use -t", prog_name, bpf_program__section_name(prog));
+	if (force_type == BPF_PROG_TYPE_UNSPEC)
+		force_type = type;
+	bpf_object__for_each_program(p, obj)
+		if (bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC)
+			bpf_program__set_type(p, force_type);
+
+	if (verbose)
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_log_level(p, 1);
+
+	if (bpf_object__load(obj)) {
+		int e = errno;
+
+		if (e == EPERM) {
+			fprintf(stderr, "kernel-run: bpf() refused (EPERM): skipping\n");
+			exit(2);
+		}
+		die("%s: load failed: %s (run with -v for the verifier log)", obj_path, strerror(e));
+	}
+
+	/* iproute2/Cilium tail calls: section "<id>/<key>" goes into PROG_ARRAY with that id. */
+	bpf_object__for_each_program(p, obj) {
+		unsigned id, key;
+		int end = 0;
+
+		if (sscanf(bpf_program__section_name(p), "%u/%u%n", &id, &key, &end) != 2 ||
+		    bpf_program__section_name(p)[end])
+			continue;
+		for (size_t k = 0; k < li.nr; k++) {
+			struct bpf_map *m;
+
+			if (!li.maps[k].elf_map || li.maps[k].def[5] != id ||
+			    li.maps[k].def[0] != BPF_MAP_TYPE_PROG_ARRAY)
+				continue;
+			m = bpf_object__find_map_by_name(obj, li.maps[k].name);
+			int pfd = bpf_program__fd(p);
+
+			if (!m || bpf_map_update_elem(bpf_map__fd(m), &key, &pfd, 0))
+				die("cannot install '%s' in %s[%u]: %s", bpf_program__name(p), li.maps[k].name, key,
+				    strerror(errno));
+		}
+	}
+
+	/* Ring buffers: one consumer per RINGBUF map. */
+	struct ring_buffer *rbs[32];
+	struct rb_ctx rbc[32];
+	int nrb = 0;
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF || nrb == 32)
+			continue;
+		rbc[nrb].label = map_label(map);
+		rbs[nrb] = ring_buffer__new(bpf_map__fd(map), on_ringbuf, &rbc[nrb], NULL);
+		if (!rbs[nrb])
+			die("ring_buffer__new(%s): %s", rbc[nrb].label, strerror(errno));
+		nrb++;
+	}
+
+	int prog_fd = bpf_program__fd(prog);
+	bool skb = is_skb_type(type);
+	unsigned char *out = xcalloc(1, MAX_PKT + OUT_SLACK);
+	struct { uint32_t retval; size_t n; } counts[64];
+	size_t ncounts = 0, nerr = 0;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < npkts; i++) {
+		struct __sk_buff ctx = { 0 };
+
+		if (pace && i > 0) {
+			uint64_t rel = pkts[i].ts_ns - pkts[0].ts_ns;
+			struct timespec at = { .tv_sec = t0.tv_sec + (time_t)(rel / 1000000000ull),
+					       .tv_nsec = t0.tv_nsec + (long)(rel % 1000000000ull) };
+
+			if (at.tv_nsec >= 1000000000L) {
+				at.tv_sec++;
+				at.tv_nsec -= 1000000000L;
+			}
+			if (pkts[i].ts_ns >= pkts[0].ts_ns)
+				while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
+					;
+		}
+		LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = pkts[i].data, .data_size_in = pkts[i].len,
+			    .data_out = out, .data_size_out = MAX_PKT + OUT_SLACK, .repeat = 1);
+		if (skb) {
+			topts.ctx_out = &ctx;
+			topts.ctx_size_out = sizeof(ctx);
+		}
+		int err = bpf_prog_test_run_opts(prog_fd, &topts);
+
+		if (err) {
+			int e = errno;
+
+			nerr++;
+			if (!quiet)
+				printf("%zu error %s\n", i, strerrorname_np(e) ?: "?");
+			if (e == EPERM) {
+				fflush(stdout);
+				fprintf(stderr, "kernel-run: BPF_PROG_TEST_RUN refused (EPERM): skipping\n");
+				exit(2);
+			}
+		} else {
+			size_t c;
+
+			if (!quiet) {
+				printf("%zu %u ", i, topts.retval);
+				print_hex(stdout, out, topts.data_size_out);
+				putchar('\n');
+			}
+			for (c = 0; c < ncounts && counts[c].retval != topts.retval; c++)
+				;
+			if (c == ncounts && ncounts < 64)
+				counts[ncounts++] = (typeof(counts[0])){ topts.retval, 0 };
+			if (c < ncounts)
+				counts[c].n++;
+		}
+		if (dump_each) {
+			for (int r = 0; r < nrb; r++)
+				ring_buffer__consume(rbs[r]);
+			if (skb && !err)
+				printf("  skb mark=%#x priority=%u cb=%x,%x,%x,%x,%x tstamp=%llu\n", ctx.mark,
+				       ctx.priority, ctx.cb[0], ctx.cb[1], ctx.cb[2], ctx.cb[3], ctx.cb[4],
+				       (unsigned long long)ctx.tstamp);
+			dump_maps(obj);
+		}
+	}
+	if (dump_end) {
+		for (int r = 0; r < nrb; r++)
+			ring_buffer__consume(rbs[r]);
+		printf("# maps after %zu packets\n", npkts);
+		dump_maps(obj);
+	}
+	if (summary) {
+		/* sorted by retval */
+		for (size_t a = 0; a < ncounts; a++)
+			for (size_t b = a + 1; b < ncounts; b++)
+				if (counts[b].retval < counts[a].retval) {
+					typeof(counts[0]) t = counts[a];
+
+					counts[a] = counts[b];
+					counts[b] = t;
+				}
+		printf("# packets %zu\n", npkts);
+		for (size_t c = 0; c < ncounts; c++)
+			printf("# retval %u: %zu\n", counts[c].retval, counts[c].n);
+		if (nerr)
+			printf("# error: %zu\n", nerr);
+	}
+	fflush(stdout);
+	for (int r = 0; r < nrb; r++)
+		ring_buffer__free(rbs[r]);
+	bpf_object__close(obj);
+	for (size_t i = 0; i < npkts; i++)
+		free(pkts[i].data);
+	free(pkts);
+	free(out);
+	free(conv);
+	free(obj_buf);
+	free(li.maps);
+	return 0;
+}

@@ -1,0 +1,828 @@
+/* tests/unit/test_cli.c - the `bpfemu` command line, run as a program.
+ *
+ * The binary is $BPFEMU (default ../build/bpfemu; tests run with cwd =
+ * tests/). Each test runs it with fork/exec, stdin from a file, stdout and
+ * stderr to files, and asserts the exact output and exit status. */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------- harness ---- */
+
+static char tmpdir[256];
+
+static const char *bpfemu_bin(void)
+{
+    const char *b = getenv("BPFEMU");
+    return b && *b ? b : "../build/bpfemu";
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/bpfemu-cli-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp: %s", strerror(errno));
+    cr_assert_eq(access(bpfemu_bin(), X_OK), 0, "%s is not an executable (set BPFEMU)",
+                 bpfemu_bin());
+}
+
+static void teardown(void)
+{
+    if (tmpdir[0])
+        nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Path of `name` inside the test's temp dir (static buffers, 8 in turn). */
+static const char *tp(const char *name)
+{
+    static char bufs[8][512];
+    static int k;
+    char *b = bufs[k++ % 8];
+    snprintf(b, sizeof(bufs[0]), "%s/%s", tmpdir, name);
+    return b;
+}
+
+static void write_bytes(const char *name, const void *buf, size_t len)
+{
+    FILE *f = fopen(tp(name), "wb");
+    cr_assert_not_null(f, "fopen %s: %s", tp(name), strerror(errno));
+    cr_assert_eq(fwrite(buf, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static void write_text(const char *name, const char *text)
+{
+    write_bytes(name, text, strlen(text));
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *len = 0;
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 >= cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+struct res {
+    int status;   /* exit status, or 128+signal */
+    char *out, *err;
+    size_t out_len, err_len;
+};
+
+/* Run bpfemu with args (NULL-terminated), stdin = `in` (NULL: /dev/null). */
+static struct res run_v(const char *in, const char *const *args)
+{
+    static int seq;
+    char inp[512], outp[512], errp[512];
+    int n = seq++;
+    snprintf(inp, sizeof(inp), "%s/.stdin%d", tmpdir, n);
+    snprintf(outp, sizeof(outp), "%s/.stdout%d", tmpdir, n);
+    snprintf(errp, sizeof(errp), "%s/.stderr%d", tmpdir, n);
+    FILE *f = fopen(inp, "wb");
+    cr_assert_not_null(f);
+    if (in)
+        fputs(in, f);
+    fclose(f);
+
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = bpfemu_bin();
+    for (const char *const *a = args; *a; a++) {
+        cr_assert_lt(argc, 62);
+        argv[argc++] = *a;
+    }
+    argv[argc] = NULL;
+
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int i0 = open(inp, O_RDONLY);
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (i0 < 0 || o < 0 || e < 0)
+            _exit(126);
+        dup2(i0, 0), dup2(o, 1), dup2(e, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    struct res r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.out = slurp(outp, &r.out_len);
+    r.err = slurp(errp, &r.err_len);
+    cr_assert_not_null(r.out);
+    cr_assert_not_null(r.err);
+    return r;
+}
+
+#define RUN(in, ...) run_v((in), (const char *const[]){__VA_ARGS__, NULL})
+
+static void res_free(struct res *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Assert status, stdout and stderr exactly. */
+#define EXPECT(r, st, o, e)                                                                  \
+    do {                                                                                     \
+        cr_expect(strcmp((r).out, (o)) == 0, "stdout:\n got `%s`\n want `%s`", (r).out, (o));  \
+        cr_expect(strcmp((r).err, (e)) == 0, "stderr:\n got `%s`\n want `%s`", (r).err, (e));  \
+        cr_expect_eq((r).status, (st), "exit status %d, expected %d (stderr: %s)", (r).status, \
+                     (st), (r).err);                                                         \
+    } while (0)
+
+static bool matches(const char *s, const char *re)
+{
+    regex_t rx;
+    cr_assert_eq(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB), 0, "bad regex %s", re);
+    bool ok = regexec(&rx, s, 0, NULL, 0) == 0;
+    regfree(&rx);
+    return ok;
+}
+
+/* Little-endian instruction slot. */
+static void slot(uint8_t *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+    p[0] = code;
+    p[1] = (uint8_t)(dst | src << 4);
+    p[2] = (uint8_t)off, p[3] = (uint8_t)((uint16_t)off >> 8);
+    for (int i = 0; i < 4; i++)
+        p[4 + i] = (uint8_t)((uint32_t)imm >> (8 * i));
+}
+
+/* --------------------------------------------------- top level, help ---- */
+
+Test(cli, version)
+{
+    struct res r = RUN(NULL, "--version");
+    EXPECT(r, 0, "bpfemu 0.1.0\n", "");
+    res_free(&r);
+}
+
+Test(cli, help_lists_commands)
+{
+    struct res r = RUN(NULL, "--help");
+    cr_expect_eq(r.status, 0);
+    cr_expect_str_eq(r.err, "");
+    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench"};
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        char re[64];
+        snprintf(re, sizeof(re), "\n  %s +[a-z]", cmds[i]);
+        cr_expect(matches(r.out, re), "--help does not list %s:\n%s", cmds[i], r.out);
+    }
+    res_free(&r);
+}
+
+Test(cli, subcommand_help)
+{
+    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench"};
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        struct res r = RUN(NULL, cmds[i], "--help");
+        char prefix[64];
+        snprintf(prefix, sizeof(prefix), "usage: bpfemu %s ", cmds[i]);
+        cr_expect_eq(r.status, 0, "%s --help", cmds[i]);
+        cr_expect_str_eq(r.err, "");
+        cr_expect(strncmp(r.out, prefix, strlen(prefix)) == 0, "%s --help: %s", cmds[i], r.out);
+        res_free(&r);
+        /* `bpfemu help CMD` is the same text */
+        struct res h = RUN(NULL, "help", cmds[i]);
+        cr_expect_eq(h.status, 0);
+        cr_expect(strncmp(h.out, prefix, strlen(prefix)) == 0);
+        res_free(&h);
+    }
+}
+
+Test(cli, no_command)
+{
+    struct res r = RUN(NULL, "");
+    EXPECT(r, 2, "", "bpfemu: unknown command '' (see bpfemu --help)\n");
+    res_free(&r);
+    const char *none[] = {NULL};
+    r = run_v(NULL, none);
+    EXPECT(r, 2, "", "bpfemu: missing command (see bpfemu --help)\n");
+    res_free(&r);
+}
+
+Test(cli, unknown_command_and_option)
+{
+    struct res r = RUN(NULL, "frob");
+    EXPECT(r, 2, "", "bpfemu: unknown command 'frob' (see bpfemu --help)\n");
+    res_free(&r);
+    r = RUN(NULL, "--frob");
+    EXPECT(r, 2, "", "bpfemu: unknown option '--frob' (see bpfemu --help)\n");
+    res_free(&r);
+}
+
+/* ------------------------------------------------------------ asm, run ---- */
+
+static const uint8_t mov2_exit[16] = {0xb7, 0, 0, 0, 2, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0};
+
+Test(cli, asm_then_run)
+{
+    write_text("p.s", "mov %r0, 2\nexit\n");
+    struct res r = RUN(NULL, "asm", tp("p.s"), "-o", tp("p.bin"));
+    EXPECT(r, 0, "", "");
+    res_free(&r);
+    size_t len;
+    char *bin = slurp(tp("p.bin"), &len);
+    cr_assert_eq(len, 16);
+    cr_expect_arr_eq(bin, mov2_exit, 16);
+    free(bin);
+
+    r = RUN(NULL, "run", tp("p.bin"));
+    EXPECT(r, 0, "0x0000000000000002\n", "");
+    res_free(&r);
+    /* assembly text runs directly too, in either syntax */
+    r = RUN(NULL, "run", tp("p.s"));
+    EXPECT(r, 0, "0x0000000000000002\n", "");
+    res_free(&r);
+    write_text("k.s", "r0 = -1\nexit\n");
+    r = RUN(NULL, "run", tp("k.s"));
+    EXPECT(r, 0, "0xffffffffffffffff\n", "");
+    res_free(&r);
+}
+
+Test(cli, asm_to_stdout)
+{
+    write_text("p.s", "mov %r0, 2\nexit\n");
+    struct res r = RUN(NULL, "asm", tp("p.s"), "-o", "-");
+    cr_expect_eq(r.status, 0);
+    cr_assert_eq(r.out_len, 16);
+    cr_expect_arr_eq(r.out, mov2_exit, 16);
+    res_free(&r);
+}
+
+Test(cli, asm_errors)
+{
+    write_text("bad.s", "mov %r0, 2\nfrobnicate %r1\nexit\n");
+    struct res r = RUN(NULL, "asm", tp("bad.s"), "-o", tp("bad.bin"));
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(r.out, "");
+    char prefix[600];
+    snprintf(prefix, sizeof(prefix), "bpfemu: %s: line 2: ", tp("bad.s"));
+    cr_expect(strncmp(r.err, prefix, strlen(prefix)) == 0, "stderr: %s", r.err);
+    cr_expect(strchr(r.err, '\n') == r.err + r.err_len - 1, "one line: %s", r.err);
+    cr_expect_neq(access(tp("bad.bin"), F_OK), 0, "no output on error");
+    res_free(&r);
+
+    r = RUN(NULL, "asm", tp("bad.s"));
+    EXPECT(r, 2, "", "bpfemu: asm: missing -o OUT (see bpfemu asm --help)\n");
+    res_free(&r);
+    r = RUN(NULL, "asm", "-o", tp("x.bin"));
+    EXPECT(r, 2, "", "bpfemu: asm: missing FILE (see bpfemu asm --help)\n");
+    res_free(&r);
+}
+
+Test(cli, disasm)
+{
+    write_bytes("p.bin", mov2_exit, sizeof(mov2_exit));
+    struct res r = RUN(NULL, "disasm", tp("p.bin"));
+    EXPECT(r, 0, "   0: (b7) r0 = 2\n   1: (95) exit\n", "");
+    res_free(&r);
+    write_text("p.s", "mov %r0, 2\nexit\n");
+    r = RUN(NULL, "disasm", tp("p.s"));
+    EXPECT(r, 0, "   0: (b7) r0 = 2\n   1: (95) exit\n", "");
+    res_free(&r);
+}
+
+Test(cli, elf_not_supported)
+{
+    static const uint8_t elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+    write_bytes("p.o", elf, sizeof(elf));
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: ELF objects are not supported yet\n", tp("p.o"));
+    const char *cmds[] = {"disasm", "run"};
+    for (int i = 0; i < 2; i++) {
+        struct res r = RUN(NULL, cmds[i], tp("p.o"));
+        EXPECT(r, 2, "", e);
+        res_free(&r);
+    }
+    struct res r = RUN(NULL, "bench", tp("p.o"), tp("p.o"), "100");
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+}
+
+Test(cli, run_json)
+{
+    write_text("p.s", "mov %r0, 2\nexit\n");
+    struct res r = RUN(NULL, "run", tp("p.s"), "--json", "--repeat", "10");
+    cr_expect_eq(r.status, 0);
+    cr_expect_str_eq(r.err, "");
+    cr_expect(matches(r.out, "^\\{\"r0\": \"0x0000000000000002\", \"ns_per_run\": [0-9]+\\.[0-9]{3}, "
+                             "\"insns_executed\": 2, \"error\": null\\}\n$"),
+              "stdout: %s", r.out);
+    res_free(&r);
+}
+
+Test(cli, run_json_error)
+{
+    write_text("p.s", "ldxw %r0, [%r1+16]\nexit\n");
+    struct res r = RUN(NULL, "run", tp("p.s"), "--json");
+    const char *msg = "insn 0 (r0 = *(u32 *)(r1 +16)): invalid read of 4 bytes at 0x10 (r1 +16): "
+                      "not inside any memory the program may access";
+    char out[512], err[1024];
+    snprintf(out, sizeof(out),
+             "{\"r0\": null, \"ns_per_run\": null, \"insns_executed\": 1, \"error\": \"%s\"}\n",
+             msg);
+    snprintf(err, sizeof(err), "bpfemu: %s: %s\n", tp("p.s"), msg);
+    EXPECT(r, 1, out, err);
+    res_free(&r);
+}
+
+/* r0 = data[0] + len; data[1] = 0xff */
+static const char data_prog[] = "ldxb %r0, [%r1]\nstb [%r1+1], 0xff\nadd %r0, %r2\nexit\n";
+
+Test(cli, run_data_and_data_out)
+{
+    write_text("p.s", data_prog);
+    static const uint8_t in[3] = {5, 6, 7}, want[3] = {5, 0xff, 7};
+    write_bytes("in.bin", in, 3);
+    struct res r = RUN(NULL, "run", tp("p.s"), "--data", tp("in.bin"), "--data-out", tp("out.bin"));
+    EXPECT(r, 0, "0x0000000000000008\n", "");
+    res_free(&r);
+    size_t len;
+    char *out = slurp(tp("out.bin"), &len);
+    cr_assert_eq(len, 3);
+    cr_expect_arr_eq(out, want, 3);
+    free(out);
+    /* the input file is not modified */
+    char *orig = slurp(tp("in.bin"), &len);
+    cr_expect_arr_eq(orig, in, 3);
+    free(orig);
+}
+
+Test(cli, run_mem_hex)
+{
+    write_text("p.s", data_prog);
+    write_text("m.hex", "05 06\n07\n");
+    struct res r = RUN(NULL, "run", tp("p.s"), "--mem", tp("m.hex"), "--data-out", "-");
+    cr_expect_eq(r.status, 0);
+    cr_expect_str_eq(r.err, "");
+    cr_assert_eq(r.out_len, 19 + 3);
+    cr_expect_arr_eq(r.out, "0x0000000000000008\n\x05\xff\x07", 22);
+    res_free(&r);
+
+    write_text("bad.hex", "05 zz 07");
+    r = RUN(NULL, "run", tp("p.s"), "--mem", tp("bad.hex"));
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: byte 1: 'zz' is not a hex byte\n", tp("bad.hex"));
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+}
+
+Test(cli, run_no_data_r1_r2_zero)
+{
+    write_text("p.s", "mov %r0, %r1\nor %r0, %r2\nexit\n");
+    struct res r = RUN(NULL, "run", tp("p.s"));
+    EXPECT(r, 0, "0x0000000000000000\n", "");
+    res_free(&r);
+}
+
+Test(cli, run_helper5)
+{
+    write_text("p.s", "call 5\nexit\n");
+    struct res r = RUN(NULL, "run", tp("p.s"));
+    EXPECT(r, 0, "0x000000003b9aca00\n", "");
+    res_free(&r);
+}
+
+/* ------------------------------------------------------------ bad input ---- */
+
+static void expect_err(const char *file_in_tmp, const char *cmd, const char *what, int status)
+{
+    char e[1024];
+    snprintf(e, sizeof(e), "bpfemu: %s: %s\n", tp(file_in_tmp), what);
+    struct res r = RUN(NULL, cmd, tp(file_in_tmp));
+    EXPECT(r, status, "", e);
+    res_free(&r);
+}
+
+Test(cli, missing_file)
+{
+    expect_err("nope.bin", "run", "No such file or directory", 2);
+    expect_err("nope.bin", "disasm", "No such file or directory", 2);
+    struct res r = RUN(NULL, "asm", tp("nope.s"), "-o", tp("x"));
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: No such file or directory\n", tp("nope.s"));
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+}
+
+Test(cli, directory_as_file)
+{
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: Is a directory\n", tmpdir);
+    struct res r = RUN(NULL, "run", tmpdir);
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+}
+
+Test(cli, empty_file)
+{
+    write_bytes("empty.bin", "", 0);
+    expect_err("empty.bin", "run", "empty file", 2);
+    expect_err("empty.bin", "disasm", "empty file", 2);
+}
+
+Test(cli, truncated_bytecode)
+{
+    uint8_t b[13];
+    memcpy(b, mov2_exit, 13);
+    write_bytes("t.bin", b, sizeof(b));
+    expect_err("t.bin", "run", "13 bytes is not a multiple of 8 (truncated bytecode: 5 trailing bytes)",
+               2);
+}
+
+Test(cli, unknown_opcode)
+{
+    uint8_t b[16];
+    slot(b, 0xff, 0, 0, 0, 0);
+    slot(b + 8, 0x95, 0, 0, 0, 0);
+    write_bytes("u.bin", b, sizeof(b));
+    expect_err("u.bin", "run", "insn 0: unknown opcode 0xff", 2);
+}
+
+Test(cli, jump_out_of_range)
+{
+    uint8_t b[16];
+    slot(b, 0x05, 0, 0, 5, 0);
+    slot(b + 8, 0x95, 0, 0, 0, 0);
+    write_bytes("j.bin", b, sizeof(b));
+    expect_err("j.bin", "run", "insn 0: jump out of range from insn 0 to 6", 2);
+}
+
+Test(cli, lddw_missing_second_half)
+{
+    uint8_t b[16];
+    slot(b, 0xb7, 0, 0, 0, 0);
+    slot(b + 8, 0x18, 0, 0, 0, 1);
+    write_bytes("l.bin", b, sizeof(b));
+    expect_err("l.bin", "run", "insn 1: lddw missing its second half", 2);
+}
+
+Test(cli, out_of_bounds_checked)
+{
+    write_text("o.s", "mov %r0, 0\nldxdw %r0, [%r1+8]\nexit\n");
+    static const uint8_t in[4] = {1, 2, 3, 4};
+    write_bytes("in.bin", in, 4);
+    /* without data r1 = 0: the address is deterministic */
+    expect_err("o.s", "run",
+               "insn 1 (r0 = *(u64 *)(r1 +8)): invalid read of 8 bytes at 0x8 (r1 +8): "
+               "not inside any memory the program may access",
+               1);
+    /* with 4 bytes of data: [r1+8, +8) is past the end */
+    struct res r = RUN(NULL, "run", tp("o.s"), "--data", tp("in.bin"));
+    cr_expect_eq(r.status, 1);
+    cr_expect_str_eq(r.out, "");
+    char re[600];
+    snprintf(re, sizeof(re),
+             "^bpfemu: %s: insn 1 \\(r0 = \\*\\(u64 \\*\\)\\(r1 \\+8\\)\\): invalid read of 8 bytes "
+             "at 0x[0-9a-f]+ \\(r1 \\+8\\): [^\n]+\n$",
+             tp("o.s"));
+    cr_expect(matches(r.err, re), "stderr: %s", r.err);
+    res_free(&r);
+}
+
+Test(cli, budget_exhausted)
+{
+    write_text("loop.s", "mov %r0, 0\nloop:\nadd %r0, 1\nja loop\nexit\n");
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: insn 1 (r0 += 1): instruction budget of 1000 exhausted\n",
+             tp("loop.s"));
+    struct res r = RUN(NULL, "run", tp("loop.s"), "--budget", "1000");
+    EXPECT(r, 1, "", e);
+    res_free(&r);
+}
+
+Test(cli, bad_flags)
+{
+    write_text("p.s", "mov %r0, 2\nexit\n");
+    struct res r = RUN(NULL, "run", "--frobnicate", tp("p.s"));
+    EXPECT(r, 2, "", "bpfemu: run: unknown option '--frobnicate' (see bpfemu run --help)\n");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), "--repeat");
+    EXPECT(r, 2, "", "bpfemu: run: option '--repeat' needs a value\n");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), "--json=yes");
+    EXPECT(r, 2, "", "bpfemu: run: option '--json' takes no value\n");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), tp("p.s"));
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: run: unexpected argument '%s' (see bpfemu run --help)\n",
+             tp("p.s"));
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+    r = RUN(NULL, "run");
+    EXPECT(r, 2, "", "bpfemu: run: missing FILE (see bpfemu run --help)\n");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), "--mem", tp("a"), "--data", tp("b"));
+    EXPECT(r, 2, "", "bpfemu: run: --mem and --data are mutually exclusive\n");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), "--data-out", tp("b"));
+    EXPECT(r, 2, "", "bpfemu: run: --data-out needs --mem or --data\n");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), "--jit");
+    EXPECT(r, 2, "", "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    res_free(&r);
+    /* --opt=value works like --opt value */
+    r = RUN(NULL, "run", tp("p.s"), "--repeat=3", "--interp");
+    EXPECT(r, 0, "0x0000000000000002\n", "");
+    res_free(&r);
+}
+
+Test(cli, bad_repeat_values)
+{
+    write_text("p.s", "mov %r0, 2\nexit\n");
+    const char *bad[] = {"0", "-1", "abc", "18446744073709551616", "", "1e3", " 5", "+5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char e[256];
+        snprintf(e, sizeof(e),
+                 "bpfemu: --repeat: invalid value '%s' (expected an integer from 1 to "
+                 "18446744073709551615)\n",
+                 bad[i]);
+        struct res r = RUN(NULL, "run", tp("p.s"), "--repeat", bad[i]);
+        EXPECT(r, 2, "", e);
+        res_free(&r);
+    }
+    struct res r = RUN(NULL, "run", tp("p.s"), "--budget", "0");
+    EXPECT(r, 2, "",
+           "bpfemu: --budget: invalid value '0' (expected an integer from 1 to "
+           "18446744073709551615)\n");
+    res_free(&r);
+    /* the largest value is accepted (and not run that long: the first run
+     * exhausts a budget of 1 at the loop's back-edge) */
+    write_text("loop.s", "mov %r0, 0\nloop:\nadd %r0, 1\nja loop\nexit\n");
+    r = RUN(NULL, "run", tp("loop.s"), "--repeat", "18446744073709551615", "--budget", "1");
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: insn 1 (r0 += 1): instruction budget of 1 exhausted\n",
+             tp("loop.s"));
+    EXPECT(r, 1, "", e);
+    res_free(&r);
+}
+
+Test(cli, binary_garbage_never_crashes)
+{
+    /* pseudo-random bytes in every size 1..64: a clean exit 1 or 2, one line */
+    uint32_t x = 12345;
+    for (size_t n = 1; n <= 64; n += 7) {
+        uint8_t b[64];
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            b[i] = (uint8_t)(x >> 16);
+        }
+        write_bytes("g.bin", b, n);
+        const char *cmds[] = {"run", "disasm"};
+        for (int c = 0; c < 2; c++) {
+            struct res r = RUN(NULL, cmds[c], tp("g.bin"));
+            cr_expect(r.status <= 2, "%s on %zu bytes: status %d", cmds[c], n, r.status);
+            if (r.status)
+                cr_expect(r.err_len > 0 && strchr(r.err, '\n') == r.err + r.err_len - 1,
+                          "one line: %s", r.err);
+            res_free(&r);
+        }
+    }
+}
+
+/* ---------------------------------------------------------- conformance ---- */
+
+Test(cli, conformance_dir)
+{
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s/suite", tmpdir);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    write_text("suite/pass.data",
+               "# a comment -- not a header\n-- asm\nmov %r0, 0x2 # two\nexit\n-- result\n0x2\n");
+    write_text("suite/fail.data", "-- asm\nmov %r0, 2\nexit\n-- result\n3\n");
+    write_text("suite/mem.data",
+               "-- asm\nldxh %r0, [%r1]\nadd %r0, %r2\nexit\n-- mem\n01 02\n03\n-- result\n0x204\n");
+    write_text("suite/raw.data",
+               "-- asm\nmov %r0, 1\nexit\n-- raw\n0x00000007000000b7\n149\n-- result\n7\n");
+    write_text("suite/noresult.data", "-- asm\nexit\n");
+    write_text("suite/notes.txt", "-- asm\nbogus\n");
+    struct res r = RUN(NULL, "conformance", dir);
+    EXPECT(r, 1,
+           "FAIL: fail.data: expected 0x0000000000000003, got 0x0000000000000002\n"
+           "SKIP: noresult.data: no result or error section\n"
+           "3 passed, 1 failed, 1 skipped\n",
+           "");
+    res_free(&r);
+
+    r = RUN(NULL, "conformance", "--verbose", tp("suite/pass.data"), tp("suite/mem.data"));
+    EXPECT(r, 0, "PASS: pass.data\nPASS: mem.data\n2 passed, 0 failed\n", "");
+    res_free(&r);
+}
+
+Test(cli, conformance_failures)
+{
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s/suite", tmpdir);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    write_text("suite/a_asm.data", "-- asm\nmov %r0, 2\nfrob\nexit\n-- result\n2\n");
+    write_text("suite/b_fault.data", "-- asm\nldxw %r0, [%r1+4]\nexit\n-- result\n0\n");
+    write_text("suite/c_err_ok.data", "-- asm\nldxw %r0, [%r1+4]\nexit\n-- error\n"
+                                      "insn 0 (r0 = *(u32 *)(r1 +4)): invalid read of 4 bytes at "
+                                      "0x4 (r1 +4): not inside any memory the program may access\n");
+    write_text("suite/d_err_bad.data", "-- asm\nmov %r0, 2\nexit\n-- error\nboom\n");
+    write_text("suite/e_badresult.data", "-- asm\nexit\n-- result\nzz\n");
+    write_text("suite/f_unknown.data", "-- asm\nexit\n-- frob\n-- result\n1\n");
+    write_text("suite/g_check.data", "-- asm\nja +3\nexit\n-- result\n1\n");
+    struct res r = RUN(NULL, "conformance", dir);
+    cr_expect_eq(r.status, 1);
+    cr_expect_str_eq(r.err, "");
+    cr_expect(matches(r.out, "^FAIL: a_asm.data: line 3: [^\n]+\n"), "%s", r.out);
+    const char *rest =
+        "FAIL: b_fault.data: insn 0 (r0 = *(u32 *)(r1 +4)): invalid read of 4 bytes at 0x4 "
+        "(r1 +4): not inside any memory the program may access\n"
+        "FAIL: d_err_bad.data: expected error \"boom\", got 0x0000000000000002\n"
+        "FAIL: e_badresult.data: line 4: result: 'zz' is not a decimal 64-bit number\n"
+        "SKIP: f_unknown.data: line 3: unknown section header '-- frob'\n"
+        "FAIL: g_check.data: insn 0: jump out of range from insn 0 to 4\n"
+        "1 passed, 5 failed, 1 skipped\n";
+    const char *nl = strchr(r.out, '\n');
+    cr_assert_not_null(nl);
+    cr_expect_str_eq(nl + 1, rest);
+    res_free(&r);
+}
+
+Test(cli, conformance_usage)
+{
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: No such file or directory\n", tp("none"));
+    struct res r = RUN(NULL, "conformance", tp("none"));
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+    snprintf(e, sizeof(e), "bpfemu: %s: no *.data files\n", tmpdir);
+    r = RUN(NULL, "conformance", tmpdir);
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+    r = RUN(NULL, "conformance");
+    EXPECT(r, 2, "", "bpfemu: conformance: missing DIR or FILE (see bpfemu conformance --help)\n");
+    res_free(&r);
+    r = RUN(NULL, "conformance", tmpdir, "--jit");
+    EXPECT(r, 2, "", "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    res_free(&r);
+}
+
+/* --------------------------------------------------------------- plugin ---- */
+
+/* ldxb r0,[r1]; add r0,r2; exit -- as the runner sends it */
+static const char plugin_prog[] = "71  10  00  00  00  00  00  00  0f  20  00  00  00  00  00  00  "
+                                  "95  00  00  00  00  00  00  00  \n";
+
+Test(cli, plugin_protocol)
+{
+    struct res r = RUN(plugin_prog, "plugin", "05  06  07  ");
+    EXPECT(r, 0, "0x0000000000000008\n", "");
+    res_free(&r);
+    /* options after MEM, split or as one argument; --debug ignored */
+    r = RUN(plugin_prog, "plugin", "09  ", "--interpret --debug");
+    EXPECT(r, 0, "0x000000000000000a\n", "");
+    res_free(&r);
+    /* program in --program; empty MEM argument */
+    r = RUN(NULL, "plugin", "", "--program", "b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00");
+    EXPECT(r, 0, "0x000000000000002a\n", "");
+    res_free(&r);
+}
+
+Test(cli, plugin_failures)
+{
+    /* no MEM: r1 = 0, the load faults */
+    const char *msg = "insn 0 (r0 = *(u8 *)(r1 +0)): invalid read of 1 bytes at 0x0 (r1 +0): "
+                      "not inside any memory the program may access";
+    struct res r = RUN(plugin_prog, "plugin");
+    char out[512], err[600];
+    snprintf(out, sizeof(out), "%s\n", msg);
+    snprintf(err, sizeof(err), "bpfemu: stdin: %s\n", msg);
+    EXPECT(r, 1, out, err);
+    res_free(&r);
+
+    r = RUN("b7 00 zz\n", "plugin");
+    EXPECT(r, 2, "byte 2: 'zz' is not a hex byte\n", "bpfemu: stdin: byte 2: 'zz' is not a hex byte\n");
+    res_free(&r);
+    r = RUN("\n", "plugin");
+    EXPECT(r, 2, "program is empty\n", "bpfemu: stdin: program is empty\n");
+    res_free(&r);
+    r = RUN("ff 00 00 00 00 00 00 00\n", "plugin");
+    EXPECT(r, 2, "insn 0: unknown opcode 0xff\n", "bpfemu: stdin: insn 0: unknown opcode 0xff\n");
+    res_free(&r);
+    r = RUN(plugin_prog, "plugin", "--elf");
+    EXPECT(r, 1, "ELF objects are not supported yet\n",
+           "bpfemu: --elf: ELF objects are not supported yet\n");
+    res_free(&r);
+    r = RUN(plugin_prog, "plugin", "00  ", "--jit");
+    EXPECT(r, 1, "the x86-64 JIT is not available in this build\n",
+           "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    res_free(&r);
+    r = RUN(plugin_prog, "plugin", "--frob");
+    EXPECT(r, 2, "unknown option '--frob' (see bpfemu plugin --help)\n",
+           "bpfemu: plugin: unknown option '--frob' (see bpfemu plugin --help)\n");
+    res_free(&r);
+}
+
+/* ---------------------------------------------------------------- bench ---- */
+
+static const char xdp_prog[] = "ldxw %r2, [%r1]\n"
+                               "ldxw %r3, [%r1+4]\n"
+                               "mov %r4, %r2\n"
+                               "add %r4, 14\n"
+                               "jgt %r4, %r3, drop\n"
+                               "ldxb %r5, [%r2+12]\n"
+                               "stb [%r2], 0\n"
+                               "mov %r0, 2\n"
+                               "exit\n"
+                               "drop:\n"
+                               "mov %r0, 1\n"
+                               "exit\n";
+
+Test(cli, bench)
+{
+    write_text("x.s", xdp_prog);
+    struct res r = RUN(NULL, "asm", tp("x.s"), "-o", tp("x.bin"));
+    EXPECT(r, 0, "", "");
+    res_free(&r);
+    uint8_t pkt[64];
+    for (int i = 0; i < 64; i++)
+        pkt[i] = (uint8_t)(i + 1);
+    write_bytes("pkt.bin", pkt, sizeof(pkt));
+    r = RUN(NULL, "bench", tp("x.bin"), tp("pkt.bin"), "1000");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect_str_eq(r.err, "");
+    cr_expect(matches(r.out, "^[0-9]+\\.[0-9]{3} 2\n$"), "stdout: %s", r.out);
+    res_free(&r);
+    /* too short for the bounds check: XDP_DROP */
+    write_bytes("short.bin", pkt, 10);
+    r = RUN(NULL, "bench", tp("x.bin"), tp("short.bin"), "100");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(matches(r.out, "^[0-9]+\\.[0-9]{3} 1\n$"), "stdout: %s", r.out);
+    res_free(&r);
+}
+
+Test(cli, bench_errors)
+{
+    write_text("x.s", xdp_prog);
+    uint8_t pkt[64] = {0};
+    write_bytes("pkt.bin", pkt, sizeof(pkt));
+    struct res r = RUN(NULL, "bench", tp("x.s"), tp("pkt.bin"), "0");
+    EXPECT(r, 2, "",
+           "bpfemu: REPEAT: invalid value '0' (expected an integer from 1 to "
+           "18446744073709551615)\n");
+    res_free(&r);
+    r = RUN(NULL, "bench", tp("x.s"), tp("pkt.bin"), "10", "--jit");
+    EXPECT(r, 2, "", "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    res_free(&r);
+    r = RUN(NULL, "bench", tp("x.s"), tp("pkt.bin"));
+    EXPECT(r, 2, "", "bpfemu: bench: missing REPEAT (see bpfemu bench --help)\n");
+    res_free(&r);
+    /* the context is read-only: a write to it fails the run */
+    write_text("w.s", "stw [%r1], 0\nmov %r0, 2\nexit\n");
+    r = RUN(NULL, "bench", tp("w.s"), tp("pkt.bin"), "100");
+    cr_expect_eq(r.status, 1);
+    cr_expect_str_eq(r.out, "");
+    char re[600];
+    snprintf(re, sizeof(re), "^bpfemu: %s: insn 0 \\([^\n]*\\): invalid write of 4 bytes at 0x[0-9a-f]+ "
+                             "\\(r1 \\+0\\): [^\n]+\n$", tp("w.s"));
+    cr_expect(matches(r.err, re), "stderr: %s", r.err);
+    res_free(&r);
+    /* a helper we do not provide: not supported */
+    write_text("h.s", "call 1\nexit\n");
+    r = RUN(NULL, "bench", tp("h.s"), tp("pkt.bin"), "100");
+    char e[600];
+    snprintf(e, sizeof(e), "bpfemu: %s: insn 0: helper bpf_map_lookup_elem#1 is not supported\n",
+             tp("h.s"));
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+}

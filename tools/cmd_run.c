@@ -1,0 +1,222 @@
+/* tools/cmd_run.c - `bpfemu run FILE [...]`: run a program, print r0. */
+#include "tools/tools.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char run_help[] =
+    "usage: bpfemu run FILE [--mem HEX-FILE | --data FILE] [--data-out FILE]\n"
+    "                  [--repeat N] [--budget N] [--interp] [--jit] [--json]\n"
+    "\n"
+    "Run FILE (raw bytecode or assembly text, \"-\" = stdin) in the checked\n"
+    "interpreter and print r0 as 0x%016llx on its own line.\n"
+    "\n"
+    "r1 points to a private writable copy of the input data (a region named\n"
+    "\"data\") and r2 holds its length; without data r1 = r2 = 0.\n"
+    "\n"
+    "options:\n"
+    "  --mem HEX-FILE   input data as whitespace-separated hex bytes (\"00 1f\")\n"
+    "  --data FILE      input data: the file's bytes\n"
+    "  --data-out FILE  write the data buffer as the program left it\n"
+    "  --repeat N       run N times on the same run state (default 1)\n"
+    "  --budget N       stop a run after N instructions (default 100000000)\n"
+    "  --interp         use the interpreter (the default)\n"
+    "  --jit            use the x86-64 JIT (not available yet)\n"
+    "  --json           print {\"r0\", \"ns_per_run\", \"insns_executed\", \"error\"}\n"
+    "  --help           this text\n"
+    "\n"
+    "Exit status: 0 ok, 1 the run failed (fault, budget exhausted), 2 bad\n"
+    "input or usage.\n";
+
+enum {
+    OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
+    OPT_JIT, OPT_JSON,
+};
+
+/* Write s as a JSON string. */
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct cli_opt opts[] = {
+        {"--help", false, OPT_HELP},       {"-h", false, OPT_HELP},
+        {"--mem", true, OPT_MEM},          {"--data", true, OPT_DATA},
+        {"--data-out", true, OPT_DATA_OUT}, {"--repeat", true, OPT_REPEAT},
+        {"--budget", true, OPT_BUDGET},    {"--interp", false, OPT_INTERP},
+        {"--jit", false, OPT_JIT},         {"--json", false, OPT_JSON},
+        {NULL, false, 0},
+    };
+    struct cli_args a;
+    cli_args_init(&a, argc, argv);
+    const char *file = NULL, *mem_file = NULL, *data_file = NULL, *data_out = NULL, *val;
+    uint64_t repeat = 1, budget = VM_DEFAULT_BUDGET;
+    bool jit = false, json = false;
+    int id;
+    while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
+        switch (id) {
+        case CLI_OPT_ERROR:
+            return CLI_EXIT_BAD_INPUT;
+        case OPT_HELP:
+            fputs(run_help, stdout);
+            return CLI_EXIT_OK;
+        case OPT_MEM:
+            mem_file = val;
+            break;
+        case OPT_DATA:
+            data_file = val;
+            break;
+        case OPT_DATA_OUT:
+            data_out = val;
+            break;
+        case OPT_REPEAT:
+            if (!cli_parse_count_opt("--repeat", val, &repeat))
+                return CLI_EXIT_BAD_INPUT;
+            break;
+        case OPT_BUDGET:
+            if (!cli_parse_count_opt("--budget", val, &budget))
+                return CLI_EXIT_BAD_INPUT;
+            break;
+        case OPT_INTERP:
+            jit = false;
+            break;
+        case OPT_JIT:
+            jit = true;
+            break;
+        case OPT_JSON:
+            json = true;
+            break;
+        case CLI_OPT_POSITIONAL:
+            if (file) {
+                cli_error("run", "unexpected argument '%s' (see bpfemu run --help)", val);
+                return CLI_EXIT_BAD_INPUT;
+            }
+            file = val;
+            break;
+        }
+    }
+    if (jit) {
+        cli_error("--jit", CLI_NO_JIT_MSG);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (!file) {
+        cli_error("run", "missing FILE (see bpfemu run --help)");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (mem_file && data_file) {
+        cli_error("run", "--mem and --data are mutually exclusive");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (data_out && !mem_file && !data_file) {
+        cli_error("run", "--data-out needs --mem or --data");
+        return CLI_EXIT_BAD_INPUT;
+    }
+
+    int rc = CLI_EXIT_BAD_INPUT;
+    struct vm_prog *prog = NULL;
+    struct vm *vm = NULL;
+    struct vm_run *run = NULL;
+    uint8_t *data = NULL;
+    size_t data_len = 0;
+
+    /* Input data first: a bad --mem file is a usage problem whatever the
+     * program is. */
+    if (data_file) {
+        if (cli_read_file(data_file, &data, &data_len) != 0)
+            goto out;
+    } else if (mem_file) {
+        uint8_t *text;
+        size_t text_len;
+        char err[128];
+        if (cli_read_file(mem_file, &text, &text_len) != 0)
+            goto out;
+        int prc = cli_parse_hex_bytes((const char *)text, text_len, &data, &data_len, err,
+                                      sizeof(err));
+        free(text);
+        if (prc != 0) {
+            cli_error(mem_file, "%s", err);
+            goto out;
+        }
+    }
+
+    if ((rc = load_program(file, &prog, NULL)) != 0)
+        goto out;
+    if ((rc = prepare_vm(file, prog, &vm)) != 0)
+        goto out;
+    vm_set_budget(vm, budget);
+
+    run = calloc(1, sizeof(*run));
+    if (!run) {
+        cli_error(file, "out of memory");
+        rc = CLI_EXIT_BAD_INPUT;
+        goto out;
+    }
+    vm_run_init(run, vm);
+    if (data_len > 0) {
+        if (vm_run_add_region(run, data, data_len, VM_REGION_RW, 0, "data") != 0) {
+            cli_error(file, "cannot register the data region");
+            rc = CLI_EXIT_BAD_INPUT;
+            goto out;
+        }
+        run->args[0] = (uint64_t)(uintptr_t)data;
+        run->args[1] = data_len;
+    }
+
+    int xrc = 0;
+    uint64_t t0 = cli_now_ns();
+    for (uint64_t i = 0; i < repeat; i++)
+        if ((xrc = vm_run_exec(run)) != 0)
+            break;
+    uint64_t t1 = cli_now_ns();
+    double ns_per_run = (double)(t1 - t0) / (double)repeat;
+
+    if (json) {
+        printf("{\"r0\": ");
+        if (xrc)
+            printf("null");
+        else
+            printf("\"0x%016" PRIx64 "\"", run->r0);
+        if (xrc)
+            printf(", \"ns_per_run\": null");
+        else
+            printf(", \"ns_per_run\": %.3f", ns_per_run);
+        printf(", \"insns_executed\": %" PRIu64 ", \"error\": ", run->insns_executed);
+        if (xrc)
+            json_string(stdout, cli_run_errmsg(run, xrc));
+        else
+            printf("null");
+        printf("}\n");
+    } else if (!xrc) {
+        printf("0x%016" PRIx64 "\n", run->r0);
+    }
+    fflush(stdout);
+    if (xrc)
+        cli_error(file, "%s", cli_run_errmsg(run, xrc));
+    rc = xrc ? CLI_EXIT_RUN_FAILED : CLI_EXIT_OK;
+
+    /* The buffer as the program left it, also after a failed run (useful
+     * to see how far it got). */
+    if (data_out && cli_write_file(data_out, data ? data : (uint8_t *)"", data_len) != 0 &&
+        rc == CLI_EXIT_OK)
+        rc = CLI_EXIT_BAD_INPUT;
+out:
+    free(run);
+    if (vm)
+        vm_destroy(vm);
+    vm_prog_free(prog);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,100 @@
+/* vm/interp.c - the interpreter's two instantiations (checked, trusted) and
+ * their cold paths: error messages and region lookups. */
+#include "vm/vm_internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "bpfemu's interpreter assumes a little-endian host"
+#endif
+
+#define VM_CHECKED 1
+#define VM_INTERP_NAME vm_interp_checked
+#include "vm/interp_body.h"
+#undef VM_CHECKED
+#undef VM_INTERP_NAME
+
+#define VM_CHECKED 0
+#define VM_INTERP_NAME vm_interp_trusted
+#include "vm/interp_body.h"
+#undef VM_CHECKED
+#undef VM_INTERP_NAME
+
+/* Region containing [addr, addr+size) or NULL; `why` says what is wrong. */
+static const struct vm_region *find_region(const struct vm_run *run, uint64_t addr, uint64_t size,
+                                           uint32_t flags, const char **why)
+{
+    *why = "not inside any memory the program may access";
+    for (uint32_t i = 0; i < run->n_regions; i++) {
+        const struct vm_region *r = &run->regions[i];
+        if (addr < r->start || addr >= r->end)
+            continue;
+        if (size > r->end - addr) {
+            *why = "runs past the end of the region";
+            return NULL;
+        }
+        if ((r->flags & flags) != flags) {
+            *why = flags & VM_REGION_WRITE ? "region is read-only" : "region is not readable";
+            return NULL;
+        }
+        if (r->elem_size && (addr - r->start) % r->elem_size + size > r->elem_size) {
+            *why = "straddles two elements";
+            return NULL;
+        }
+        return r;
+    }
+    return NULL;
+}
+
+bool vm_region_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags)
+{
+    const char *why;
+    return find_region(run, addr, size, flags, &why) != NULL;
+}
+
+bool vm_run_mem_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags)
+{
+    if (run->vm->mode == VM_MODE_TRUSTED)
+        return true;
+    uintptr_t lo = (uintptr_t)run->stack;
+    if (size <= sizeof(run->stack) && addr - lo <= sizeof(run->stack) - size)
+        return true;
+    return vm_region_ok(run, addr, size, flags);
+}
+
+int vm_interp_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, ...)
+{
+    char msg[VM_ERR_LEN], text[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    const struct vm_prog *prog = run->vm->prog;
+    if (pc < prog->len)
+        vm_disasm_insn(prog->insns, prog->len, pc, text, sizeof(text));
+    else
+        snprintf(text, sizeof(text), "end of program");
+    snprintf(run->errmsg, sizeof(run->errmsg), "insn %u (%.80s): %.160s", pc, text, msg);
+    run->error = error;
+    run->error_pc = pc;
+    return error;
+}
+
+int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size, bool write,
+                         const char *why)
+{
+    const struct bpf_insn *in = &run->vm->prog->insns[pc];
+    unsigned base = BPF_CLASS(in->code) == BPF_LDX ? in->src_reg : in->dst_reg;
+    if (!why) {
+        const struct vm_region *r;
+        uint32_t flags = write ? VM_REGION_WRITE : VM_REGION_READ;
+        r = find_region(run, addr, size, flags, &why);
+        (void)r;
+    }
+    return vm_interp_stop(run, pc, -EFAULT, "invalid %s of %u bytes at 0x%llx (r%u %+d): %s",
+                          write ? "write" : "read", size, (unsigned long long)addr, base,
+                          in->off, why);
+}

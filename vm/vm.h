@@ -1,0 +1,187 @@
+/* vm/vm.h - the vm subsystem's one header: ISA helpers, programs, the
+ * interpreter, the assembler and the disassembler.
+ *
+ * Opcodes come from the kernel's uapi <linux/bpf.h>; the few constants newer
+ * than Debian 12's linux-libc-dev (6.1) are added below, guarded, with the
+ * kernel's own names and values.
+ */
+#ifndef BPFEMU_VM_H
+#define BPFEMU_VM_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* cpu v4 (Linux 6.6): sign-extending loads. */
+#ifndef BPF_MEMSX
+#define BPF_MEMSX 0x80
+#endif
+
+#define VM_STACK_SIZE      512u   /* bytes per frame, as the kernel's MAX_BPF_STACK */
+#define VM_MAX_CALL_DEPTH  8u     /* frames, as the kernel's MAX_CALL_FRAMES */
+#define VM_MAX_INSNS       (1u << 20) /* largest program we accept, in slots */
+#define VM_MAX_HELPER_ID   1024u  /* helper ids are < this */
+#define VM_MAX_REGIONS     64u    /* memory regions one run may register */
+#define VM_ERR_LEN         256u   /* size of the error buffers in this API */
+
+/* ---------------------------------------------------------------- ISA ---- */
+
+static inline uint8_t vm_insn_class(uint8_t code) { return BPF_CLASS(code); }
+
+/* True for the first slot of a 16-byte ld_imm64 (lddw). */
+static inline bool vm_insn_is_lddw(const struct bpf_insn *in)
+{
+    return in->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
+/* Size in bytes of a BPF_SIZE field (1, 2, 4, 8). */
+static inline unsigned vm_size_bytes(uint8_t code)
+{
+    switch (BPF_SIZE(code)) {
+    case BPF_B: return 1;
+    case BPF_H: return 2;
+    case BPF_W: return 4;
+    default: return 8;
+    }
+}
+
+/* Name of helper `id` from <linux/bpf.h> ("bpf_map_lookup_elem"), or NULL. */
+const char *vm_helper_name(int32_t id);
+/* Id of the helper named `name` (with or without "bpf_"), or -1. */
+int32_t vm_helper_id(const char *name);
+
+/* ------------------------------------------------------------ program ---- */
+
+/* A program: a flat array of instruction slots (lddw takes two). */
+struct vm_prog {
+    struct bpf_insn *insns;
+    uint32_t len;          /* number of 8-byte slots */
+    char name[64];         /* function or file name, for messages */
+};
+
+/* Copy `size` bytes of raw little-endian bytecode into a new program.
+ * Fails (-EINVAL) when size is 0 or not a multiple of 8. */
+int vm_prog_from_bytes(const void *buf, size_t size, const char *name,
+                       struct vm_prog **out, char *err, size_t errlen);
+void vm_prog_free(struct vm_prog *prog);
+
+/* Structural checks every execution engine relies on: known opcodes with
+ * valid register numbers, jump and call targets inside the program and not
+ * into the second slot of a lddw, lddw complete. Not the verifier: it does
+ * not look at types or paths. Error: "insn N: ...". */
+int vm_prog_check(const struct vm_prog *prog, char *err, size_t errlen);
+
+/* -------------------------------------------------------- disassembler ---- */
+
+/* Disassemble slot `idx` in the kernel/LLVM syntax (`r0 = *(u32 *)(r1 +4)`,
+ * `if r2 > r3 goto pc+5`, `call bpf_map_lookup_elem#1`), without index or
+ * opcode prefix. For a lddw the second slot is read from insns[idx+1] when
+ * idx+1 < len. Returns the number of slots the instruction takes (1 or 2).
+ * Encodings that are not valid instructions are printed as a `.insn`
+ * directive that the assembler turns back into the same bytes. */
+unsigned vm_disasm_insn(const struct bpf_insn *insns, uint32_t len, uint32_t idx,
+                        char *buf, size_t buflen);
+
+/* Whole-program listing, one instruction a line: "%4u: (%02x) text\n" as
+ * bpftool prints it. Returns a malloc'd string (caller frees) or NULL. */
+char *vm_disasm_prog(const struct vm_prog *prog);
+
+/* ----------------------------------------------------------- assembler ---- */
+
+/* Assemble text in either syntax, detected per line: the bpf_conformance
+ * syntax (`mov32 %r0, 0`, `ldxw %r0, [%r1+4]`, labels `name:`) or the
+ * kernel/LLVM syntax the disassembler prints (optionally with its `N: (xx)`
+ * prefix, or llvm-objdump's `N: <hex bytes>` prefix). Error: "line N: ...". */
+int vm_asm(const char *text, size_t textlen, const char *name,
+           struct vm_prog **out, char *err, size_t errlen);
+
+/* ---------------------------------------------------------- execution ---- */
+
+struct vm;
+struct vm_run;
+
+/* A helper: r1..r5 in, r0 out; the run it is called from is the sixth
+ * argument (its `user` pointer reaches the runtime). A helper that finds a
+ * fault calls vm_run_fault() and returns; the run stops after the call. */
+typedef uint64_t (*vm_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3,
+                                 uint64_t r4, uint64_t r5, struct vm_run *run);
+
+enum vm_mode {
+    VM_MODE_CHECKED = 0, /* every access checked, instruction budget */
+    VM_MODE_TRUSTED = 1, /* no checks: only for verified programs */
+};
+
+/* Region permissions. */
+#define VM_REGION_READ  1u
+#define VM_REGION_WRITE 2u
+#define VM_REGION_RW    (VM_REGION_READ | VM_REGION_WRITE)
+
+struct vm_region {
+    uintptr_t start, end;  /* [start, end) */
+    uint32_t flags;        /* VM_REGION_* */
+    uint32_t elem_size;    /* >0: an access may not straddle two elements
+                              (map value pools); 0: one block */
+    const char *name;      /* "packet", "ctx", "map value", ... */
+};
+
+/* Create a VM for a program (copied). The program must pass vm_prog_check;
+ * the VM pre-decodes it for the interpreter. */
+int vm_create(const struct vm_prog *prog, struct vm **out, char *err, size_t errlen);
+void vm_destroy(struct vm *vm);
+const struct vm_prog *vm_get_prog(const struct vm *vm);
+
+/* Register helper `id` (replacing any earlier one). */
+int vm_register_helper(struct vm *vm, uint32_t id, const char *name, vm_helper_fn fn);
+vm_helper_fn vm_get_helper(const struct vm *vm, uint32_t id);
+
+void vm_set_mode(struct vm *vm, enum vm_mode mode);
+enum vm_mode vm_get_mode(const struct vm *vm);
+/* Instructions a checked run may execute before it is stopped (default
+ * VM_DEFAULT_BUDGET). Trusted runs ignore it. */
+#define VM_DEFAULT_BUDGET 100000000ull
+void vm_set_budget(struct vm *vm, uint64_t insns);
+
+/* One execution's state: registers, the frame stacks, the regions the
+ * program may touch and the result. Set up once with vm_run_init, then
+ * vm_run_exec may be called repeatedly (repeat loops pay no set-up). The
+ * struct is several KiB: give it static storage, the heap, or a big stack. */
+struct vm_run {
+    const struct vm *vm;
+    uint64_t args[5];          /* r1..r5 at entry */
+    void *user;                /* for helpers: the runtime's context */
+
+    struct vm_region regions[VM_MAX_REGIONS];
+    uint32_t n_regions;
+
+    /* results of the last vm_run_exec */
+    uint64_t r0;
+    uint64_t insns_executed;
+    int error;                 /* 0 or negative errno */
+    uint32_t error_pc;
+    char errmsg[VM_ERR_LEN];
+
+    /* internal */
+    int stop;                  /* set by vm_run_fault or a tail call */
+    const void *tail_call;     /* reserved for tail calls (runtime issue) */
+    uint64_t stack[VM_MAX_CALL_DEPTH * VM_STACK_SIZE / 8];
+};
+
+/* Prepare a run of `vm`; zeroes the stack and the region list. */
+void vm_run_init(struct vm_run *run, const struct vm *vm);
+/* Allow the program to touch [ptr, ptr+size) (checked mode). */
+int vm_run_add_region(struct vm_run *run, const void *ptr, size_t size,
+                      uint32_t flags, uint32_t elem_size, const char *name);
+/* Run once. Returns 0, or a negative errno with run->errmsg filled:
+ * -EFAULT bad memory access, -E2BIG budget exhausted, -ENOENT unknown helper,
+ * -EOVERFLOW call depth, or whatever a helper's fault set. */
+int vm_run_exec(struct vm_run *run);
+
+/* For helpers: true when [addr, addr+size) lies in one region with `flags`
+ * (always true in trusted mode). */
+bool vm_run_mem_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags);
+/* For helpers: stop the run with an error (printf-style message). */
+void vm_run_fault(struct vm_run *run, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,53 @@
+/* vm/vm_internal.h - what the vm subsystem's own files share: the VM object
+ * and the pre-decoded instruction form. Not for other directories. */
+#ifndef BPFEMU_VM_INTERNAL_H
+#define BPFEMU_VM_INTERNAL_H
+
+#include "vm/interp_ops.h"
+#include "vm/vm.h"
+
+/* One pre-decoded slot, 16 bytes so four share a cache line. `op` is the
+ * address of the handler label (threaded code); lddw keeps its high half in
+ * the next slot's imm. */
+struct vm_dinsn {
+    const void *op;
+    int32_t imm;
+    int16_t off;
+    uint8_t dst;
+    uint8_t src;
+};
+
+struct vm_helper_slot {
+    vm_helper_fn fn;
+    char *name;
+};
+
+struct vm {
+    struct vm_prog *prog;
+    /* decoded code per mode, prog->len slots plus a FELL_OFF sentinel */
+    struct vm_dinsn *code[2];
+    enum vm_op *ops;            /* decoded handler id per slot (mode-free) */
+    enum vm_mode mode;
+    uint64_t budget;
+    struct vm_helper_slot helpers[VM_MAX_HELPER_ID];
+};
+
+/* Handler id for slot `i` (the second slot of a lddw gets VM_OP_INVALID). */
+enum vm_op vm_decode_op(const struct bpf_insn *in);
+
+/* The two instantiations of the dispatch loop. Called with run == NULL they
+ * return (through `labels`) their label table, indexed by enum vm_op. */
+int vm_interp_checked(struct vm_run *run, const void *const **labels);
+int vm_interp_trusted(struct vm_run *run, const void *const **labels);
+
+/* Cold path of the checked loop: a bad access stops the run with a message
+ * naming the instruction, address, size and base register. */
+int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size,
+                         bool write, const char *why);
+/* Region lookup for checked accesses outside the stack. */
+bool vm_region_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags);
+/* Fill run->errmsg as "insn N (text): msg" and return `error`. */
+int vm_interp_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif
