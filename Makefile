@@ -17,7 +17,7 @@ VERSION := 0.1.0
 PKGS     := libelf capstone libpcap
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) -fPIC -Iinclude -I.
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -DBPFEMU_VERSION=\"$(VERSION)\" -g $(OPT) $(WARN) -fPIC -Iinclude -I.
 SAN_FLAGS ?=
 CFLAGS_ALL = $(CFLAGS_BASE) $(SAN_FLAGS) $(CFLAGS)
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lelf -lcapstone -lpcap) -lpthread -lm
@@ -30,7 +30,11 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 
-all: $(BUILD)/libbpfemu.a $(BUILD)/libbpfemu.so $(BUILD)/bpfemu
+all: $(BUILD)/libbpfemu.a $(BUILD)/libbpfemu.so $(BUILD)/bpfemu $(BUILD)/bpfemu-plugin
+
+# the official bpf_conformance runner takes one executable and no arguments
+$(BUILD)/bpfemu-plugin: $(BUILD)/bpfemu
+	ln -sf bpfemu $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -104,6 +108,7 @@ fuzz:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BUILD)/bpfemu $(DESTDIR)$(PREFIX)/bin/bpfemu
+	ln -sf bpfemu $(DESTDIR)$(PREFIX)/bin/bpfemu-plugin
 	install -m 644 $(BUILD)/libbpfemu.a $(DESTDIR)$(PREFIX)/lib/libbpfemu.a
 	install -m 755 $(BUILD)/libbpfemu.so $(DESTDIR)$(PREFIX)/lib/libbpfemu.so.$(VERSION)
 	ln -sf libbpfemu.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbpfemu.so.0

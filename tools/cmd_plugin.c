@@ -2,8 +2,9 @@
  * bpf_conformance_runner (../shared/bpf_conformance/README.md, "Plugin
  * protocol"):
  *
- *   bpf_conformance_runner --plugin_path bpfemu-plugin.sh ...
- *   (the runner runs one executable: wrap `bpfemu plugin "$@"` in a script)
+ *   bpf_conformance_runner --plugin_path bpfemu-plugin ...
+ *   (the runner runs one executable: bpfemu called through a link named
+ *   "bpfemu-plugin" is the plugin, see tools/main.c)
  *
  *   PLUGIN [MEM] [OPTIONS...] [--elf]
  *     MEM: the first argument unless it starts with "--": hex bytes, each

@@ -39,6 +39,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Installed or linked as "bpfemu-plugin", the binary is the
+     * bpf_conformance_runner plugin itself (--plugin_path takes one
+     * executable, without arguments). */
+    if (argc > 0 && strcmp(cli_basename(argv[0]), "bpfemu-plugin") == 0)
+        return cmd_plugin(argc, argv);
     if (argc < 2) {
         cli_error(NULL, "missing command (see bpfemu --help)");
         return CLI_EXIT_BAD_INPUT;

@@ -158,19 +158,29 @@ static bool objdump_symbol(const char *p, const char **name, size_t *len)
     return true;
 }
 
+/* Is there a word "call" in [p, end)? */
+static bool has_call_word(const char *p, const char *end)
+{
+    for (const char *q = p; q + 4 < end; q++)
+        if ((q == p || vm_asm_is_space(q[-1])) && strncmp(q, "call", 4) == 0 &&
+            vm_asm_is_space(q[4]))
+            return true;
+    return false;
+}
+
 /* Cut the comment: ';' (bpftool's source lines, the verifier's state) and
- * '#' anywhere, except the '#' of the kernel's `call name#id`. */
+ * '#' anywhere, except the '#' of the kernel's `call name#id`: one glued to
+ * a word and followed by a number, after the word "call". */
 static void strip_comment(char *p)
 {
-    bool is_call = strncmp(p, "call", 4) == 0 && vm_asm_is_space(p[4]);
     for (char *q = p; *q; q++) {
         if (*q == ';') {
             *q = '\0';
             return;
         }
         if (*q == '#') {
-            bool call_id = is_call && q > p && !vm_asm_is_space(q[-1]) &&
-                           (vm_asm_is_digit(q[1]) || q[1] == '-');
+            bool call_id = q > p && !vm_asm_is_space(q[-1]) &&
+                           (vm_asm_is_digit(q[1]) || q[1] == '-') && has_call_word(p, q);
             if (!call_id) {
                 *q = '\0';
                 return;

@@ -249,8 +249,10 @@ static int alu_compound(const struct vm_asm_line *ln, const char *p, unsigned ds
     return at_end(ln, p);
 }
 
-/* `rN = NUMBER [ll]`: mov, or lddw when `ll` says so, the listing's opcode
- * says so, or the value needs more than 32 signed bits. */
+/* `rN = NUMBER [ll]`: lddw when `ll` or the listing's opcode (18) says so;
+ * mov when the listing's opcode (b7) says so; otherwise mov when the value
+ * fits a mov's sign-extended imm32 and lddw when it does not, so that the
+ * kernel's `r1 = 0xffffffff` (a lddw) keeps its value. */
 static int assign_number(const struct vm_asm_line *ln, const char *p, unsigned dst, bool w,
                          struct vm_asm_out *out)
 {
@@ -271,7 +273,9 @@ static int assign_number(const struct vm_asm_line *ln, const char *p, unsigned d
         out->insn[0] = vm_asm_insn(BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, imm);
         return at_end(ln, p);
     }
-    if (ll || ln->opcode_hint == (BPF_LD | BPF_IMM | BPF_DW) || !vm_asm_num_fits_s32(&num)) {
+    bool mov = ln->opcode_hint == (BPF_ALU64 | BPF_MOV | BPF_K);
+    if (ll || ln->opcode_hint == (BPF_LD | BPF_IMM | BPF_DW) ||
+        (!mov && !vm_asm_num_fits_s32(&num))) {
         uint64_t v;
         if (vm_asm_parse_num(ln, &p, 'q', &v))
             return -1;
@@ -402,7 +406,7 @@ static int assign_load(const struct vm_asm_line *ln, const char *p, unsigned dst
         return -1;
     if (word(&p, "skb")) {
         if (w || sx)
-            return vm_asm_err(ln, "skb loads are '%s = *(uN *)skb[...]'", "r0");
+            return vm_asm_err(ln, "skb loads are 'r0 = *(uN *)skb[...]'");
         return assign_skb(ln, p, dst, size, out);
     }
     /* LLVM writes 32-bit loads into w registers; the encoding is the same. */
@@ -779,7 +783,13 @@ static int call_stmt(const struct vm_asm_line *ln, const char *p, struct vm_asm_
         if (id >= 0 && id != imm)
             return vm_asm_err(ln, "helper '%.*s' is #%d, not #%d", (int)n, name, (int)id,
                               (int)imm);
-        out->insn[0] = vm_asm_insn(BPF_JMP | BPF_CALL, 0, 0, 0, imm);
+        /* bpftool names kfuncs from BTF: `call bpf_obj_new_impl#75864`.
+         * An id no helper can have, under a name that is not a helper,
+         * is a kfunc's BTF id. */
+        bool kfunc = id < 0 && imm >= (int32_t)VM_MAX_HELPER_ID &&
+                     !(n == 7 && memcmp(name, "unknown", 7) == 0);
+        out->insn[0] = vm_asm_insn(BPF_JMP | BPF_CALL, 0, kfunc ? BPF_PSEUDO_KFUNC_CALL : 0, 0,
+                                   imm);
     } else if (id >= 0) {
         out->insn[0] = vm_asm_insn(BPF_JMP | BPF_CALL, 0, 0, 0, id);
     } else {

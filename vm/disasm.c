@@ -19,6 +19,7 @@
  */
 #include "vm/asm_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,7 +301,7 @@ unsigned vm_disasm_insn(const struct bpf_insn *insns, uint32_t len, uint32_t idx
 
 char *vm_disasm_prog(const struct vm_prog *prog)
 {
-    if (!prog || (!prog->insns && prog->len))
+    if (!prog || (!prog->insns && prog->len) || (uint64_t)prog->len * 64 > SIZE_MAX)
         return NULL;
     /* "%4u: (%02x) " plus the text plus "\n" fits in TEXT_MAX + 32. */
     size_t cap = (size_t)prog->len * 48 + 1, used = 0;

@@ -32,6 +32,10 @@ static const struct vm_region *find_region(const struct vm_run *run, uint64_t ad
         const struct vm_region *r = &run->regions[i];
         if (addr < r->start || addr >= r->end)
             continue;
+        if (r->flags & VM_REGION_CTX) {
+            *why = "context access";
+            return NULL; /* never plain memory: see vm_interp_slow_access */
+        }
         if (size > r->end - addr) {
             *why = "runs past the end of the region";
             return NULL;
@@ -40,9 +44,13 @@ static const struct vm_region *find_region(const struct vm_run *run, uint64_t ad
             *why = flags & VM_REGION_WRITE ? "region is read-only" : "region is not readable";
             return NULL;
         }
-        if (r->elem_size && (addr - r->start) % r->elem_size + size > r->elem_size) {
-            *why = "straddles two elements";
-            return NULL;
+        if (r->elem_size) {
+            uint64_t in_elem = (addr - r->start) % r->elem_size;
+            uint64_t len = r->elem_len ? r->elem_len : r->elem_size;
+            if (in_elem + size > len) {
+                *why = in_elem < len ? "runs past the end of a map value" : "not inside a map value";
+                return NULL;
+            }
         }
         return r;
     }
@@ -83,6 +91,43 @@ int vm_interp_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, 
     return error;
 }
 
+int vm_interp_slow_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size,
+                          bool write, uint64_t *value)
+{
+    for (uint32_t i = 0; i < run->n_regions; i++) {
+        const struct vm_region *r = &run->regions[i];
+        if (!(r->flags & VM_REGION_CTX) || addr < r->start || addr >= r->end)
+            continue;
+        const struct bpf_insn *in = &run->vm->prog->insns[pc];
+        const char *why = NULL;
+        int rc;
+        if (BPF_CLASS(in->code) == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC)
+            why = "atomic operation on the context";
+        else if (size > r->end - addr)
+            why = "runs past the end of the context";
+        else if (!r->ctx_access)
+            why = "context has no accessor";
+        if (why)
+            return vm_interp_stop(run, pc, -EACCES, "invalid ctx access at off %llu size %u: %s",
+                                  (unsigned long long)(addr - r->start), size, why);
+        if (write && BPF_CLASS(in->code) == BPF_ST)
+            return vm_interp_stop(run, pc, -EACCES,
+                                  "BPF_ST stores into R%u ctx is not allowed", in->dst_reg);
+        rc = r->ctx_access(run, r, (uint32_t)(addr - r->start), size, write, value, &why);
+        if (rc)
+            return vm_interp_stop(run, pc, rc, "invalid %s ctx access off=%llu size=%u: %s",
+                                  write ? "write to" : "read from",
+                                  (unsigned long long)(addr - r->start), size,
+                                  why ? why : "not allowed");
+        if (!write && BPF_MODE(in->code) == BPF_MEMSX) {
+            unsigned shift = 64 - 8 * size;
+            *value = (uint64_t)((int64_t)(*value << shift) >> shift);
+        }
+        return 0;
+    }
+    return vm_interp_bad_access(run, pc, addr, size, write, NULL);
+}
+
 int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size, bool write,
                          const char *why)
 {
@@ -94,7 +139,7 @@ int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigne
         r = find_region(run, addr, size, flags, &why);
         (void)r;
     }
-    return vm_interp_stop(run, pc, -EFAULT, "invalid %s of %u bytes at 0x%llx (r%u %+d): %s",
-                          write ? "write" : "read", size, (unsigned long long)addr, base,
-                          in->off, why);
+    return vm_interp_stop(run, pc, -EFAULT, "invalid %s of %u byte%s at 0x%llx (r%u %+d): %s",
+                          write ? "write" : "read", size, size == 1 ? "" : "s",
+                          (unsigned long long)addr, base, in->off, why);
 }

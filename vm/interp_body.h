@@ -73,7 +73,8 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
 #define CHECK(a, sz, fl, wr) do { } while (0)
 #define CHECK_ATOMIC(a, sz) do { } while (0)
 #endif
-#define TAKE(o) do { pc += 1 + (int64_t)(o); BUDGET(); DISPATCH(); } while (0)
+/* the budget is checked before a taken jump moves pc, so a fault names the jump */
+#define TAKE(o) do { BUDGET(); pc += 1 + (int64_t)(o); DISPATCH(); } while (0)
 
     DISPATCH();
 
@@ -315,9 +316,17 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
         rc = vm_interp_stop(run, (uint32_t)(pc - code), -E2BIG,
                             "instruction budget of %llu exhausted", (unsigned long long)budget);
         goto out;
-    bad_access:
-        rc = vm_interp_bad_access(run, (uint32_t)(pc - code), bad_addr, bad_size, bad_write, NULL);
-        goto out;
+    bad_access: {
+        /* a ctx field, or a fault; the store value is the insn's source */
+        const struct bpf_insn *in = &vm->prog->insns[pc - code];
+        uint64_t v = BPF_CLASS(in->code) == BPF_ST ? IMM : SRC;
+        rc = vm_interp_slow_access(run, (uint32_t)(pc - code), bad_addr, bad_size, bad_write, &v);
+        if (rc)
+            goto out;
+        if (!bad_write)
+            DST = v;
+        NEXT();
+    }
     bad_align:
         rc = vm_interp_bad_access(run, (uint32_t)(pc - code), bad_addr, bad_size, bad_write,
                                   "misaligned atomic access");

@@ -116,13 +116,29 @@ enum vm_mode {
 #define VM_REGION_READ  1u
 #define VM_REGION_WRITE 2u
 #define VM_REGION_RW    (VM_REGION_READ | VM_REGION_WRITE)
+/* A program context (xdp_md, __sk_buff): loads and stores are not made to
+ * memory but answered by ctx_access, as the kernel rewrites ctx field
+ * accesses at load time. Checked mode only; trusted runs need the
+ * verifier's static rewrite. */
+#define VM_REGION_CTX   4u
+
+struct vm_region;
+/* Read (write == false: fill *value, zero-extended) or write (*value) the
+ * `size`-byte field at offset `off` of a ctx region. 0, or a negative errno
+ * with *why saying what the kernel would have rejected. */
+typedef int (*vm_ctx_access_fn)(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                                unsigned size, bool write, uint64_t *value, const char **why);
 
 struct vm_region {
     uintptr_t start, end;  /* [start, end) */
     uint32_t flags;        /* VM_REGION_* */
-    uint32_t elem_size;    /* >0: an access may not straddle two elements
-                              (map value pools); 0: one block */
+    uint32_t elem_size;    /* >0: the region is an array of elements of this
+                              stride (map value pools): an access must fall
+                              inside the first elem_len bytes of one element */
+    uint32_t elem_len;     /* with elem_size: 0 means the whole stride */
     const char *name;      /* "packet", "ctx", "map value", ... */
+    vm_ctx_access_fn ctx_access; /* VM_REGION_CTX only */
+    void *ctx_data;              /* for ctx_access */
 };
 
 /* Create a VM for a program (copied). The program must pass vm_prog_check;
@@ -172,6 +188,8 @@ void vm_run_init(struct vm_run *run, const struct vm *vm);
 /* Allow the program to touch [ptr, ptr+size) (checked mode). */
 int vm_run_add_region(struct vm_run *run, const void *ptr, size_t size,
                       uint32_t flags, uint32_t elem_size, const char *name);
+/* Add a region described by the caller (map pools with elem_len). */
+int vm_run_add_region_desc(struct vm_run *run, const struct vm_region *r);
 /* Run once. Returns 0, or a negative errno with run->errmsg filled:
  * -EFAULT bad memory access, -E2BIG budget exhausted, -ENOENT unknown helper,
  * -EOVERFLOW call depth, or whatever a helper's fault set. */

@@ -134,6 +134,16 @@ int vm_run_add_region(struct vm_run *run, const void *ptr, size_t size, uint32_t
     return 0;
 }
 
+int vm_run_add_region_desc(struct vm_run *run, const struct vm_region *r)
+{
+    if (run->n_regions >= VM_MAX_REGIONS)
+        return -ENOSPC;
+    if (r->end <= r->start)
+        return -EINVAL;
+    run->regions[run->n_regions++] = *r;
+    return 0;
+}
+
 int vm_run_exec(struct vm_run *run)
 {
     run->error = 0;

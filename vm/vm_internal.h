@@ -44,6 +44,11 @@ int vm_interp_trusted(struct vm_run *run, const void *const **labels);
  * naming the instruction, address, size and base register. */
 int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size,
                          bool write, const char *why);
+/* Cold path of a checked access that matched no plain region: a ctx
+ * region answers it (0, and *value is the loaded value for a read); else the
+ * run stops with a message (the error is returned). */
+int vm_interp_slow_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size,
+                          bool write, uint64_t *value);
 /* Region lookup for checked accesses outside the stack. */
 bool vm_region_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags);
 /* Fill run->errmsg as "insn N (text): msg" and return `error`. */

@@ -4,7 +4,7 @@
  * with BPF_PROG_TEST_RUN, once per packet of a pcap, and print what happened.
  * It is the reference side of bpfemu's differential tests.
  *
- *   kernel-run [-m|-M] [-p] [-s] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP
+ *   kernel-run [-m|-M] [-p] [-s] [-q] [-i INIT] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP
  *
  * PROG is a function name or a section name (the first program of that
  * section).  Every program of the object is loaded (so every one of them
@@ -708,13 +708,25 @@ static void dump_queue(int fd, const char *label, enum bpf_map_type type, uint32
 	free(vals);
 }
 
+static int cmp_map_label(const void *a, const void *b)
+{
+	return strcmp(map_label(*(struct bpf_map *const *)a), map_label(*(struct bpf_map *const *)b));
+}
+
+/* All maps, sorted by label, so that the order does not depend on the loader. */
 static void dump_maps(struct bpf_object *obj)
 {
-	struct bpf_map *map;
+	struct bpf_map *map, **maps = NULL;
+	size_t n = 0;
 
 	bpf_object__for_each_map(map, obj) {
-		enum bpf_map_type t = bpf_map__type(map);
-		int fd = bpf_map__fd(map);
+		maps = xrealloc(maps, (n + 1) * sizeof(*maps));
+		maps[n++] = map;
+	}
+	qsort(maps, n, sizeof(*maps), cmp_map_label);
+	for (size_t i = 0; i < n; i++) {
+		enum bpf_map_type t = bpf_map__type(maps[i]);
+		int fd = bpf_map__fd(maps[i]);
 
 		if (fd < 0)
 			continue;
@@ -726,12 +738,13 @@ static void dump_maps(struct bpf_object *obj)
 			break;
 		case BPF_MAP_TYPE_QUEUE:
 		case BPF_MAP_TYPE_STACK:
-			dump_queue(fd, map_label(map), t, bpf_map__value_size(map));
+			dump_queue(fd, map_label(maps[i]), t, bpf_map__value_size(maps[i]));
 			break;
 		default:
-			dump_kv(fd, map_label(map), t, bpf_map__key_size(map), bpf_map__value_size(map), 0);
+			dump_kv(fd, map_label(maps[i]), t, bpf_map__key_size(maps[i]), bpf_map__value_size(maps[i]), 0);
 		}
 	}
+	free(maps);
 }
 
 struct rb_ctx {
@@ -746,6 +759,83 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	print_hex(stdout, data, size);
 	putchar('\n');
 	return 0;
+}
+
+/* ------------------------------------------------------------- map init -- */
+
+static int unhex(const char *s, unsigned char *out, size_t n)
+{
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/*
+ * Initial map contents, in the dump format: "map NAME KEYHEX VALUEHEX" per
+ * line ('#' starts a comment; whitespace inside hex is not allowed).  KEYHEX
+ * "-" pushes onto a QUEUE/STACK.  A per-CPU value is given once and stored for
+ * every CPU.  A PROG_ARRAY value may be written "prog:FUNCTION".
+ */
+static void load_init_file(struct bpf_object *obj, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	int lineno = 0;
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char kw[16], name[256], khex[2048], vhex[4096];
+		struct bpf_map *map, *found = NULL;
+		int n;
+
+		lineno++;
+		line[strcspn(line, "#\n")] = 0;
+		n = sscanf(line, "%15s %255s %2047s %4095s", kw, name, khex, vhex);
+		if (n <= 0)
+			continue;
+		if (n != 4 || strcmp(kw, "map"))
+			die("%s:%d: expected 'map NAME KEYHEX VALUEHEX'", path, lineno);
+		bpf_object__for_each_map(map, obj)
+			if (!found && !strcmp(map_label(map), name))
+				found = map;
+		if (!found)
+			die("%s:%d: no map '%s'", path, lineno, name);
+		enum bpf_map_type t = bpf_map__type(found);
+		uint32_t ksz = bpf_map__key_size(found), vsz = bpf_map__value_size(found);
+		int ncpu = is_percpu(t) ? libbpf_num_possible_cpus() : 1;
+		size_t stride = is_percpu(t) ? ((vsz + 7) & ~7u) : vsz;
+		unsigned char *key = xcalloc(1, ksz), *val = xcalloc((size_t)ncpu, stride);
+		bool nokey = !strcmp(khex, "-");
+
+		if (!nokey && unhex(khex, key, ksz))
+			die("%s:%d: key of '%s' must be %u bytes of hex", path, lineno, name, ksz);
+		if (t == BPF_MAP_TYPE_PROG_ARRAY && !strncmp(vhex, "prog:", 5)) {
+			struct bpf_program *p = bpf_object__find_program_by_name(obj, vhex + 5);
+			int pfd;
+
+			if (!p)
+				die("%s:%d: no program '%s'", path, lineno, vhex + 5);
+			pfd = bpf_program__fd(p);
+			memcpy(val, &pfd, 4);
+		} else if (unhex(vhex, val, vsz)) {
+			die("%s:%d: value of '%s' must be %u bytes of hex", path, lineno, name, vsz);
+		}
+		for (int c = 1; c < ncpu; c++)
+			memcpy(val + (size_t)c * stride, val, vsz);
+		if (bpf_map_update_elem(bpf_map__fd(found), nokey ? NULL : key, val, 0))
+			die("%s:%d: update of '%s' failed: %s", path, lineno, name, strerror(errno));
+		free(key);
+		free(val);
+	}
+	fclose(f);
 }
 
 /* ------------------------------------------------------------------ main -- */
@@ -792,12 +882,13 @@ static void probe_bpf(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kernel-run [-m|-M] [-p] [-s] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP\n"
+		"usage: kernel-run [-m|-M] [-p] [-s] [-q] [-i INIT] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP\n"
 		"  -m       dump maps, ring buffer records and skb fields after each packet\n"
 		"  -M       dump maps once, after the last packet\n"
 		"  -p       pace: sleep so that packets run at their pcap timestamps' spacing\n"
 		"  -s       finish with '# retval N: COUNT' summary lines\n"
 		"  -q       quiet: no per-packet lines (use with -s or -M)\n"
+		"  -i FILE  initial map contents ('map NAME KEYHEX VALUEHEX' lines; repeatable)\n"
 		"  -c CPU   pin to CPU (default 0; per-CPU map values are shown for it)\n"
 		"  -t TYPE  program type for programs libbpf cannot type from their section\n"
 		"           (xdp, tc, classifier, socket, ...); default: PROG's type\n"
@@ -808,10 +899,12 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	bool dump_each = false, dump_end = false, pace = false, summary = false, quiet = false;
+	const char *init_files[16];
+	int ninit = 0;
 	enum bpf_prog_type force_type = BPF_PROG_TYPE_UNSPEC;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "mMpsqc:t:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "mMpsqc:t:i:vh")) != -1) {
 		switch (opt) {
 		case 'm': dump_each = true; break;
 		case 'M': dump_end = true; break;
@@ -820,6 +913,11 @@ int main(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'c': pin_cpu = atoi(optarg); break;
 		case 't': force_type = parse_type(optarg); break;
+		case 'i':
+			if (ninit == 16)
+				die("too many -i");
+			init_files[ninit++] = optarg;
+			break;
 		case 'v': verbose++; break;
 		default: usage();
 		}
@@ -917,6 +1015,9 @@ int main(int argc, char **argv)
 				    strerror(errno));
 		}
 	}
+
+	for (int i = 0; i < ninit; i++)
+		load_init_file(obj, init_files[i]);
 
 	/* Ring buffers: one consumer per RINGBUF map. */
 	struct ring_buffer *rbs[32];

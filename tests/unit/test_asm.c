@@ -297,6 +297,8 @@ static const struct one kern[] = {
     {"call 1", 0x0000000100000085},
     {"call unknown#1234", 0x000004d200000085},
     {"call bpf_some_future_helper#300", 0x0000012c00000085},
+    {"call bpf_obj_new_impl#75864", 0x0001285800002085}, /* bpftool's kfunc */
+    {"foo: call bpf_map_lookup_elem#1 # c", 0x0000000100000085},
     {"call pc+5", 0x0000000500001085},
     {"call pc-5", 0xfffffffb00001085},
     {"call kernel-function#4242", 0x0000109200002085},
@@ -314,6 +316,7 @@ static const struct one kern[] = {
     {"   0: (b7) r0 = 0", 0x00000000000000b7},
     {"12: (bf) r0 = r1 ; R0_w=scalar()", 0x00000000000010bf},
     {"(b7) r0 = 0", 0x00000000000000b7},
+    {"   3: (b7) r0 = 0x80000000", 0x80000000000000b7}, /* the opcode says mov */
     {"       0:\tb7 00 00 00 02 00 00 00\tr0 = 0x2", 0x00000002000000b7},
     {"       0:\t85 10 00 00 40 00 00 00\tcall 64", 0x0000004000001085},
     {"r0 = 1 # comment", 0x00000001000000b7},

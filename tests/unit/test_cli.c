@@ -521,7 +521,7 @@ Test(cli, budget_exhausted)
 {
     write_text("loop.s", "mov %r0, 0\nloop:\nadd %r0, 1\nja loop\nexit\n");
     char e[600];
-    snprintf(e, sizeof(e), "bpfemu: %s: insn 1 (r0 += 1): instruction budget of 1000 exhausted\n",
+    snprintf(e, sizeof(e), "bpfemu: %s: insn 2 (goto pc-2): instruction budget of 1000 exhausted\n",
              tp("loop.s"));
     struct res r = RUN(NULL, "run", tp("loop.s"), "--budget", "1000");
     EXPECT(r, 1, "", e);
@@ -588,7 +588,7 @@ Test(cli, bad_repeat_values)
     write_text("loop.s", "mov %r0, 0\nloop:\nadd %r0, 1\nja loop\nexit\n");
     r = RUN(NULL, "run", tp("loop.s"), "--repeat", "18446744073709551615", "--budget", "1");
     char e[600];
-    snprintf(e, sizeof(e), "bpfemu: %s: insn 1 (r0 += 1): instruction budget of 1 exhausted\n",
+    snprintf(e, sizeof(e), "bpfemu: %s: insn 2 (goto pc-2): instruction budget of 1 exhausted\n",
              tp("loop.s"));
     EXPECT(r, 1, "", e);
     res_free(&r);
@@ -718,10 +718,29 @@ Test(cli, plugin_protocol)
     res_free(&r);
 }
 
+Test(cli, plugin_by_link_name)
+{
+    /* the official runner takes one executable: a link named bpfemu-plugin */
+    char target[4096];
+    cr_assert_not_null(realpath(bpfemu_bin(), target));
+    cr_assert_eq(symlink(target, tp("bpfemu-plugin")), 0);
+    const char *args[] = {"05  06  07  ", NULL};
+    char *saved = getenv("BPFEMU") ? strdup(getenv("BPFEMU")) : NULL;
+    setenv("BPFEMU", tp("bpfemu-plugin"), 1);
+    struct res r = run_v(plugin_prog, args);
+    if (saved)
+        setenv("BPFEMU", saved, 1);
+    else
+        unsetenv("BPFEMU");
+    free(saved);
+    EXPECT(r, 0, "0x0000000000000008\n", "");
+    res_free(&r);
+}
+
 Test(cli, plugin_failures)
 {
     /* no MEM: r1 = 0, the load faults */
-    const char *msg = "insn 0 (r0 = *(u8 *)(r1 +0)): invalid read of 1 bytes at 0x0 (r1 +0): "
+    const char *msg = "insn 0 (r0 = *(u8 *)(r1 +0)): invalid read of 1 byte at 0x0 (r1 +0): "
                       "not inside any memory the program may access";
     struct res r = RUN(plugin_prog, "plugin");
     char out[512], err[600];
