@@ -50,8 +50,13 @@ $(BUILD)/libbpfemu.so: $(LIB_OBJ)
 $(BUILD)/bpfemu: $(TOOL_OBJ) $(BUILD)/libbpfemu.a
 	$(CC) $(SAN_FLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libbpfemu.a $(LDLIBS_ALL)
 
-$(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libbpfemu.a
-	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libbpfemu.a $(LDLIBS_ALL) -lcriterion
+# the CLI's pieces other than main(), for tests that use them (map JSON, ...)
+$(BUILD)/libbpfemu-tools.a: $(filter-out %/tools/main.o,$(TOOL_OBJ))
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libbpfemu-tools.a $(BUILD)/libbpfemu.a
+	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libbpfemu-tools.a $(BUILD)/libbpfemu.a \
+	    $(LDLIBS_ALL) -lpcap -lcriterion
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
@@ -78,9 +83,18 @@ check-suites: $(BUILD)/bpfemu
 	    echo "== bpf_conformance (interpreter)"; $(BUILD)/bpfemu conformance $(CONFORMANCE_DIR) || exit 1; \
 	else echo "SKIP: bpf_conformance suite: $(CONFORMANCE_DIR) not found"; fi
 
+corpus:
+	$(MAKE) -C corpus
+
+# every corpus program against the real kernel's BPF_PROG_TEST_RUN (prints
+# SKIP where bpf() is not permitted)
+kernel-check: corpus
+	$(MAKE) -C corpus kernel-check
+
 test: deps
-	$(MAKE) all $(BUILD)/unit-tests
+	$(MAKE) all $(BUILD)/unit-tests corpus
 	$(MAKE) check-suites
+	$(MAKE) -C corpus kernel-check
 	@echo "== unit tests (Criterion)"
 	cd tests && BPFEMU=../$(BUILD)/bpfemu SHARED=../$(SHARED) ../$(BUILD)/unit-tests --jobs 2
 
@@ -119,5 +133,6 @@ install: all
 
 clean:
 	rm -rf build build-asan build-fuzz
+	$(MAKE) -C corpus clean
 
-.PHONY: all deps test check-suites asan bench fuzz install clean
+.PHONY: all deps test check-suites asan bench fuzz install clean corpus kernel-check

@@ -88,4 +88,120 @@ unsigned maps_regions(const struct maps_map *m, struct vm_region *out, unsigned 
 /* The name of a map type ("hash", "lru_percpu_hash"), or NULL. */
 const char *maps_type_name(uint32_t type);
 
+/* --------------------------------------------------------------- helpers */
+
+/* Argument and return kinds of a helper's prototype (the kernel's
+ * bpf_func_proto, in our words): what the verifier checks and what checked
+ * mode validates at call time. */
+enum helper_arg {
+    HELPER_ARG_NONE = 0,
+    HELPER_ARG_ANYTHING,       /* any scalar */
+    HELPER_ARG_MAP,            /* const struct bpf_map * */
+    HELPER_ARG_MAP_KEY,        /* pointer to key_size readable bytes */
+    HELPER_ARG_MAP_VALUE,      /* pointer to value_size readable bytes */
+    HELPER_ARG_MAP_VALUE_OUT,  /* pointer to value_size writable bytes */
+    HELPER_ARG_CTX,            /* the program's context */
+    HELPER_ARG_MEM,            /* readable memory, size in the next argument */
+    HELPER_ARG_MEM_OR_NULL,
+    HELPER_ARG_MEM_OUT,        /* writable memory, size in the next argument */
+    HELPER_ARG_SIZE,           /* size of the previous memory argument */
+    HELPER_ARG_SIZE_OR_ZERO,
+    HELPER_ARG_RINGBUF_MEM,    /* a record from bpf_ringbuf_reserve */
+    HELPER_ARG_FUNC,           /* a callback (subprogram) */
+    HELPER_ARG_STACK_OR_NULL,
+    HELPER_ARG_SPIN_LOCK,
+    HELPER_ARG_CONST_STR,
+    HELPER_ARG_PTR_TO_LONG,    /* writable 8 bytes */
+};
+enum helper_ret {
+    HELPER_RET_INTEGER,
+    HELPER_RET_VOID,
+    HELPER_RET_MAP_VALUE_OR_NULL,
+    HELPER_RET_MEM_OR_NULL,    /* ringbuf_reserve: size from arg 2 */
+};
+
+struct helper_proto {
+    int32_t id;                /* BPF_FUNC_* */
+    vm_helper_fn fn;
+    enum helper_ret ret;
+    enum helper_arg args[5];
+    uint64_t prog_types;       /* bit per enum bpf_prog_type; 0 = every type */
+    bool gpl_only;
+};
+
+/* The prototype of helper `id`, or NULL when bpfemu does not implement it. */
+const struct helper_proto *helper_proto(int32_t id);
+
+/* --------------------------------------------------------------- runtime */
+
+struct helper_env;
+struct helper_prog;
+
+struct helper_env_opts {
+    uint32_t ncpus;            /* emulated CPUs (per-CPU maps); 0 means 1 */
+    uint64_t clock_ns;         /* ktime_get_ns at the first run (default 1 s) */
+    uint64_t clock_step_ns;    /* how far the clock moves per run (default 1000) */
+    uint64_t prng_seed;        /* get_prandom_u32's seed (default 1) */
+    uint64_t budget;           /* checked-mode instruction budget, 0 = default */
+};
+
+/* Instantiate an object: create its maps (global data initialised,
+ * prog arrays and map-in-map filled), resolve each program's map
+ * references to the maps, and check that every helper it calls exists
+ * (an error names the program, the instruction and the helper). */
+int helper_env_create(const struct vm_object *obj, const struct helper_env_opts *opts,
+                      struct helper_env **out, char *err, size_t errlen);
+void helper_env_destroy(struct helper_env *env);
+struct helper_prog *helper_env_prog(struct helper_env *env, const char *name);
+struct maps_map *helper_env_map(struct helper_env *env, const char *name);
+uint32_t helper_env_map_count(const struct helper_env *env);
+struct maps_map *helper_env_map_at(struct helper_env *env, uint32_t i, const char **name);
+const struct vm_obj_prog *helper_prog_info(const struct helper_prog *prog);
+
+/* Replace helper `id` for every program of the environment (mocking): the
+ * replacement gets the same arguments; helper_run_user() gives its
+ * `user` pointer back. */
+int helper_env_override(struct helper_env *env, int32_t id, vm_helper_fn fn, void *user);
+void *helper_run_user(struct vm_run *run);
+
+/* Record every helper call of later runs (id, r1..r5, r0), in order. */
+struct helper_call_record {
+    uint32_t helper_id;
+    uint64_t args[5];
+    uint64_t ret;
+};
+void helper_env_record_calls(struct helper_env *env, bool on);
+const struct helper_call_record *helper_env_calls(const struct helper_env *env, size_t *count);
+void helper_env_clear_calls(struct helper_env *env);
+
+/* One BPF_PROG_TEST_RUN, with the kernel's rules for the program type. */
+struct helper_test_run {
+    /* in */
+    const void *data_in;
+    size_t data_size_in;
+    const void *ctx_in;        /* struct xdp_md / __sk_buff, or NULL */
+    size_t ctx_size_in;
+    uint32_t repeat;           /* 0 means 1 */
+    uint32_t cpu;
+    /* out (data_out/ctx_out are malloc'd; the caller frees them) */
+    uint32_t retval;
+    uint64_t duration_ns;      /* per run */
+    uint64_t total_ns;         /* all runs */
+    uint8_t *data_out;
+    size_t data_size_out;
+    uint8_t *ctx_out;
+    size_t ctx_size_out;
+    char *trace;               /* trace_printk output, malloc'd, or NULL */
+    size_t trace_len;
+    uint64_t insns_executed;   /* last run */
+};
+/* 0, or a negative errno: -EINVAL for input the kernel rejects (message
+ * says why), a fault of the program (message names the instruction). */
+int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *err,
+                    size_t errlen);
+void helper_test_run_free(struct helper_test_run *tr);
+
+/* Names of return values: "XDP_PASS", "TC_ACT_SHOT", ...; NULL if none. */
+const char *helper_action_name(uint32_t prog_type, uint32_t retval);
+
 #endif

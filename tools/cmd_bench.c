@@ -4,8 +4,10 @@
  * The XDP context is built as the harness's own userspace engines do: one
  * MAP_32BIT mapping holds a struct xdp_md and, 256 bytes in, a writable copy
  * of the packet, so the program's 32-bit loads of ctx->data / data_end yield
- * usable pointers. Exit status: 0 ok, 2 "not supported" (ELF objects for now,
- * --jit, helpers we lack) or bad usage, 1 a failed run. */
+ * usable pointers. ELF objects run through the runtime (helpers/) instead.
+ * Exit status: 0 ok, 2 "not supported" (--jit, helpers we lack) or bad
+ * usage, 1 a failed run. */
+#include "tools/run_object.h"
 #include "tools/tools.h"
 
 #include <errno.h>
@@ -23,7 +25,8 @@
 static const char bench_help[] =
     "usage: bpfemu bench PROGRAM PACKET REPEAT [--jit]\n"
     "\n"
-    "Run the XDP program PROGRAM (raw bytecode .bin; ELF .o not supported yet)\n"
+    "Run the XDP program PROGRAM (raw bytecode .bin, or an ELF .o whose maps are\n"
+    "created zero-filled and whose ctx loads are answered as the kernel rewrites them)\n"
     "on a writable copy of PACKET (the whole file), REPEAT times after an\n"
     "untimed warm-up of REPEAT/10 runs (at most 100000), and print\n"
     "  NS_PER_RUN RETVAL\n"
@@ -107,6 +110,14 @@ int cmd_bench(int argc, char **argv)
     if (!cli_parse_count_opt("REPEAT", pos[2], &repeat))
         return CLI_EXIT_BAD_INPUT;
 
+    uint8_t *head;
+    size_t head_len;
+    if (cli_read_file_errno(prog_path, &head, &head_len) == 0) {
+        bool elf = vm_is_elf(head, head_len);
+        free(head);
+        if (elf)
+            return bench_object(prog_path, pkt_path, repeat);
+    }
     int rc = CLI_EXIT_BAD_INPUT;
     struct vm_prog *prog = NULL;
     struct vm *vm = NULL;

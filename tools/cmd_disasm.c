@@ -1,4 +1,5 @@
 /* tools/cmd_disasm.c - `bpfemu disasm FILE`. */
+#include "tools/run_object.h"
 #include "tools/tools.h"
 
 #include <stdio.h>
@@ -7,26 +8,103 @@
 
 static const char disasm_help[] =
     "usage: bpfemu disasm FILE\n"
+    "       bpfemu disasm OBJ.o [--list] [--section S]\n"
     "\n"
     "Print FILE (\"-\" = stdin) one instruction a line, as bpftool does:\n"
     "  \"   0: (b7) r0 = 0\"\n"
     "FILE is raw bytecode (8 bytes per slot, little-endian) or assembly text\n"
     "(detected from its content). The program is not checked: invalid\n"
-    "encodings print as `.insn` directives. ELF objects are not supported yet.\n"
+    "encodings print as `.insn` directives.\n"
+    "\n"
+    "For an ELF object each program (or the one --section names) is printed\n"
+    "with its source lines from BTF line info (\"; line\"), the .text\n"
+    "subprograms it calls appended as the loader lays them out.\n"
     "\n"
     "options:\n"
+    "  --list        list the object's programs: section, name, type, insns\n"
+    "  --section S   only the program with this section or function name\n"
     "  --help   this text\n";
 
-enum { OPT_HELP = 1 };
+enum { OPT_HELP = 1, OPT_LIST, OPT_SECTION };
+
+static const char *prog_type_name(uint32_t t)
+{
+    switch (t) {
+    case BPF_PROG_TYPE_XDP: return "xdp";
+    case BPF_PROG_TYPE_SCHED_CLS: return "sched_cls";
+    case BPF_PROG_TYPE_SCHED_ACT: return "sched_act";
+    case BPF_PROG_TYPE_SOCKET_FILTER: return "socket_filter";
+    case BPF_PROG_TYPE_KPROBE: return "kprobe";
+    case BPF_PROG_TYPE_TRACEPOINT: return "tracepoint";
+    case BPF_PROG_TYPE_RAW_TRACEPOINT: return "raw_tracepoint";
+    case BPF_PROG_TYPE_SOCK_OPS: return "sock_ops";
+    case BPF_PROG_TYPE_SK_SKB: return "sk_skb";
+    case BPF_PROG_TYPE_SK_MSG: return "sk_msg";
+    case BPF_PROG_TYPE_CGROUP_SKB: return "cgroup_skb";
+    case BPF_PROG_TYPE_TRACING: return "tracing";
+    case BPF_PROG_TYPE_LSM: return "lsm";
+    default: return "other";
+    }
+}
+
+static int disasm_object(const char *file, bool list, const char *section)
+{
+    char err[512];
+    struct vm_object *obj;
+    int rc = object_open(file, &obj, err, sizeof err);
+    if (rc)
+        return rc;
+    bool found = false;
+    if (list)
+        printf("%-24s %-28s %-14s %s\n", "section", "program", "type", "insns");
+    for (uint32_t i = 0; i < obj->n_progs; i++) {
+        const struct vm_obj_prog *p = &obj->progs[i];
+        if (section && strcmp(p->name, section) && strcmp(p->section, section))
+            continue;
+        found = true;
+        if (list) {
+            printf("%-24s %-28s %-14s %u\n", p->section, p->name, prog_type_name(p->prog_type),
+                   p->prog->len);
+            continue;
+        }
+        printf("%s%s (section %s, type %s, %u insns):\n", i ? "\n" : "", p->name, p->section,
+               prog_type_name(p->prog_type), p->prog->len);
+        uint32_t li = 0;
+        for (uint32_t k = 0; k < p->prog->len;) {
+            while (li < p->n_lines && p->lines[li].insn < k)
+                li++;
+            if (li < p->n_lines && p->lines[li].insn == k && p->lines[li].text &&
+                p->lines[li].text[0])
+                printf("; %s\n", p->lines[li].text);
+            char text[128];
+            unsigned slots = vm_disasm_insn(p->prog->insns, p->prog->len, k, text, sizeof text);
+            printf("%4u: (%02x) %s", k, p->prog->insns[k].code, text);
+            for (uint32_t r = 0; r < p->n_relocs; r++)
+                if (p->relocs[r].insn == k && p->relocs[r].map < obj->n_maps)
+                    printf("  ; %s%s", p->relocs[r].value ? "data of " : "map ",
+                           obj->maps[p->relocs[r].map].name);
+            putchar('\n');
+            k += slots ? slots : 1;
+        }
+    }
+    vm_object_free(obj);
+    if (!found) {
+        cli_error(file, "no program or section named '%s'", section);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_BAD_INPUT;
+}
 
 int cmd_disasm(int argc, char **argv)
 {
     static const struct cli_opt opts[] = {
-        {"--help", false, OPT_HELP}, {"-h", false, OPT_HELP}, {NULL, false, 0},
+        {"--help", false, OPT_HELP}, {"-h", false, OPT_HELP},
+        {"--list", false, OPT_LIST}, {"--section", true, OPT_SECTION}, {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
-    const char *in = NULL, *val;
+    const char *in = NULL, *val, *section = NULL;
+    bool list = false;
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
         switch (id) {
@@ -35,6 +113,12 @@ int cmd_disasm(int argc, char **argv)
         case OPT_HELP:
             fputs(disasm_help, stdout);
             return CLI_EXIT_OK;
+        case OPT_LIST:
+            list = true;
+            break;
+        case OPT_SECTION:
+            section = val;
+            break;
         case CLI_OPT_POSITIONAL:
             if (in) {
                 cli_error("disasm", "unexpected argument '%s' (see bpfemu disasm --help)", val);
@@ -46,6 +130,18 @@ int cmd_disasm(int argc, char **argv)
     }
     if (!in) {
         cli_error("disasm", "missing FILE (see bpfemu disasm --help)");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    uint8_t *head;
+    size_t head_len;
+    if (strcmp(in, "-") != 0 && cli_read_file_errno(in, &head, &head_len) == 0) {
+        bool elf = vm_is_elf(head, head_len);
+        free(head);
+        if (elf)
+            return disasm_object(in, list, section);
+    }
+    if (list || section) {
+        cli_error(in, "--list and --section need an ELF object");
         return CLI_EXIT_BAD_INPUT;
     }
     struct vm_prog *prog;

@@ -1,4 +1,5 @@
 /* tools/cmd_run.c - `bpfemu run FILE [...]`: run a program, print r0. */
+#include "tools/run_object.h"
 #include "tools/tools.h"
 
 #include <inttypes.h>
@@ -9,6 +10,9 @@
 static const char run_help[] =
     "usage: bpfemu run FILE [--mem HEX-FILE | --data FILE] [--data-out FILE]\n"
     "                  [--repeat N] [--budget N] [--interp] [--jit] [--json]\n"
+    "       bpfemu run OBJ.o [--section S] [--data PACKET] [--data-out FILE]\n"
+    "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
+    "                  [--repeat N] [--json]\n"
     "\n"
     "Run FILE (raw bytecode or assembly text, \"-\" = stdin) in the checked\n"
     "interpreter and print r0 as 0x%016llx on its own line.\n"
@@ -16,7 +20,22 @@ static const char run_help[] =
     "r1 points to a private writable copy of the input data (a region named\n"
     "\"data\") and r2 holds its length; without data r1 = r2 = 0.\n"
     "\n"
+    "An ELF object (clang -target bpf) is run as BPF_PROG_TEST_RUN runs it: its\n"
+    "maps are created (global data initialised), --data is the packet, and the\n"
+    "result is the program's retval with its action name (XDP_PASS, TC_ACT_SHOT),\n"
+    "the duration per run and the trace_printk output. Map state is kept across\n"
+    "--repeat runs, as in the kernel. --json prints {\"program\", \"retval\",\n"
+    "\"action\", \"duration_ns\", \"insns_executed\", \"data_out\" (hex), \"trace\",\n"
+    "\"error\"}.\n"
+    "\n"
     "options:\n"
+    "  --section S      the program to run: a section or function name (needed\n"
+    "                   when the object has several; see bpfemu disasm --list)\n"
+    "  --ctx-in FILE    the context (struct xdp_md / __sk_buff) as raw bytes\n"
+    "  --ctx-out FILE   write the context after the run\n"
+    "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
+    "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
+    "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
     "  --mem HEX-FILE   input data as whitespace-separated hex bytes (\"00 1f\")\n"
     "  --data FILE      input data: the file's bytes\n"
     "  --data-out FILE  write the data buffer as the program left it (also\n"
@@ -37,7 +56,7 @@ static const char run_help[] =
 
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
-    OPT_JIT, OPT_JSON,
+    OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
 };
 
 /* Write s as a JSON string. */
@@ -55,6 +74,21 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* True when FILE starts with the ELF magic (unreadable files are left to the
+ * loader to report). */
+static bool is_elf_file(const char *file)
+{
+    if (strcmp(file, "-") == 0)
+        return false;
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return false;
+    uint8_t magic[4] = {0};
+    size_t n = fread(magic, 1, 4, f);
+    fclose(f);
+    return vm_is_elf(magic, n);
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct cli_opt opts[] = {
@@ -63,13 +97,16 @@ int cmd_run(int argc, char **argv)
         {"--data-out", true, OPT_DATA_OUT}, {"--repeat", true, OPT_REPEAT},
         {"--budget", true, OPT_BUDGET},    {"--interp", false, OPT_INTERP},
         {"--jit", false, OPT_JIT},         {"--json", false, OPT_JSON},
-        {NULL, false, 0},
+        {"--section", true, OPT_SECTION},  {"--ctx-in", true, OPT_CTX_IN},
+        {"--ctx-out", true, OPT_CTX_OUT},  {"--map-in", true, OPT_MAP_IN},
+        {"--map-out", true, OPT_MAP_OUT},  {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
     const char *file = NULL, *mem_file = NULL, *data_file = NULL, *data_out = NULL, *val;
     uint64_t repeat = 1, budget = VM_DEFAULT_BUDGET;
     bool jit = false, json = false;
+    const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
         switch (id) {
@@ -104,6 +141,21 @@ int cmd_run(int argc, char **argv)
         case OPT_JSON:
             json = true;
             break;
+        case OPT_SECTION:
+            section = val;
+            break;
+        case OPT_CTX_IN:
+            ctx_in = val;
+            break;
+        case OPT_CTX_OUT:
+            ctx_out = val;
+            break;
+        case OPT_MAP_IN:
+            map_in = val;
+            break;
+        case OPT_MAP_OUT:
+            map_out = val;
+            break;
         case CLI_OPT_POSITIONAL:
             if (file) {
                 cli_error("run", "unexpected argument '%s' (see bpfemu run --help)", val);
@@ -119,6 +171,21 @@ int cmd_run(int argc, char **argv)
     }
     if (!file) {
         cli_error("run", "missing FILE (see bpfemu run --help)");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (is_elf_file(file)) {
+        if (mem_file) {
+            cli_error("run", "--mem is for raw programs; give an object's packet with --data");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        struct run_obj_opts o = {.file = file, .section = section, .data_file = data_file,
+                                 .data_out = data_out, .ctx_in = ctx_in, .ctx_out = ctx_out,
+                                 .map_in = map_in, .map_out = map_out, .repeat = repeat,
+                                 .budget = budget, .json = json};
+        return run_object(&o);
+    }
+    if (section || ctx_in || ctx_out || map_in || map_out) {
+        cli_error("run", "--section, --ctx-in/out and --map-in/out need an ELF object");
         return CLI_EXIT_BAD_INPUT;
     }
     if (mem_file && data_file) {

@@ -129,6 +129,7 @@ int bpfemu_exec(bpfemu_vm *b, void *mem, size_t mem_len, uint64_t *r0, char *err
     struct vm_run *run = &b->run;
     vm_run_init(run, b->vm);
     run->user = b->user;
+    run->api_user = b->user;
     run->args[0] = (uintptr_t)mem;
     run->args[1] = mem_len;
     memcpy(run->regions, b->regions, b->n_regions * sizeof(b->regions[0]));
@@ -153,7 +154,7 @@ char *bpfemu_disassemble(const bpfemu_vm *b)
     return b->vm ? vm_disasm_prog(vm_get_prog(b->vm)) : NULL;
 }
 
-void *bpfemu_run_user(bpfemu_run *run) { return run->user; }
+void *bpfemu_run_user(bpfemu_run *run) { return run->api_user; }
 
 bool bpfemu_run_mem_ok(bpfemu_run *run, uint64_t addr, uint64_t len, bool write)
 {

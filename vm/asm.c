@@ -336,8 +336,8 @@ static int parse_insn_directive(const struct vm_asm_line *ln, const char *p,
     if (*p)
         return vm_asm_err_at(ln, "unexpected", p);
     o->insn[0] = vm_asm_insn((uint8_t)v, (unsigned)(v >> 8) & 0xf, (unsigned)(v >> 12) & 0xf,
-                             (int16_t)(uint16_t)(v >> 16), 0);
-    /* Copy the bit patterns without signed conversions. */
+                             0, 0);
+    /* Copy the bit patterns of off and imm without signed conversions. */
     uint16_t off = (uint16_t)(v >> 16);
     uint32_t imm = (uint32_t)(v >> 32);
     memcpy(&o->insn[0].off, &off, sizeof(off));

@@ -23,44 +23,67 @@
 #undef VM_CHECKED
 #undef VM_INTERP_NAME
 
+/* Does region r allow [addr, addr+size) with `flags`? false with *why when
+ * addr is inside r but the access is not allowed; *inside says whether addr
+ * falls in r at all. */
+static inline bool region_allows(const struct vm_region *r, uint64_t addr, uint64_t size,
+                                 uint32_t flags, bool *inside, const char **why)
+{
+    *inside = addr >= r->start && addr < r->end;
+    if (!*inside)
+        return false;
+    if (r->flags & VM_REGION_CTX) {
+        *why = "context access";
+        return false; /* never plain memory: see vm_interp_slow_access */
+    }
+    if (size > r->end - addr) {
+        *why = "runs past the end of the region";
+        return false;
+    }
+    if ((r->flags & flags) != flags) {
+        *why = flags & VM_REGION_WRITE ? "region is read-only" : "region is not readable";
+        return false;
+    }
+    if (r->elem_size) {
+        uint64_t in_elem = (addr - r->start) % r->elem_size;
+        uint64_t len = r->elem_len ? r->elem_len : r->elem_size;
+        if (in_elem + size > len) {
+            *why = in_elem < len ? "runs past the end of a map value" : "not inside a map value";
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Region containing [addr, addr+size) or NULL; `why` says what is wrong. */
 static const struct vm_region *find_region(const struct vm_run *run, uint64_t addr, uint64_t size,
                                            uint32_t flags, const char **why)
 {
     *why = "not inside any memory the program may access";
     for (uint32_t i = 0; i < run->n_regions; i++) {
-        const struct vm_region *r = &run->regions[i];
-        if (addr < r->start || addr >= r->end)
-            continue;
-        if (r->flags & VM_REGION_CTX) {
-            *why = "context access";
-            return NULL; /* never plain memory: see vm_interp_slow_access */
-        }
-        if (size > r->end - addr) {
-            *why = "runs past the end of the region";
+        bool inside;
+        if (region_allows(&run->regions[i], addr, size, flags, &inside, why))
+            return &run->regions[i];
+        if (inside)
             return NULL;
-        }
-        if ((r->flags & flags) != flags) {
-            *why = flags & VM_REGION_WRITE ? "region is read-only" : "region is not readable";
-            return NULL;
-        }
-        if (r->elem_size) {
-            uint64_t in_elem = (addr - r->start) % r->elem_size;
-            uint64_t len = r->elem_len ? r->elem_len : r->elem_size;
-            if (in_elem + size > len) {
-                *why = in_elem < len ? "runs past the end of a map value" : "not inside a map value";
-                return NULL;
-            }
-        }
-        return r;
     }
     return NULL;
 }
 
-bool vm_region_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags)
+bool vm_region_ok(struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags)
 {
+    /* programs touch one or two regions in a row (a map value, the
+     * packet): try the last one that matched first */
     const char *why;
-    return find_region(run, addr, size, flags, &why) != NULL;
+    bool inside;
+    if (run->hot_region < run->n_regions &&
+        region_allows(&run->regions[run->hot_region], addr, size, flags, &inside, &why))
+        return true;
+    const struct vm_region *r = find_region(run, addr, size, flags, &why);
+    if (!r)
+        return false;
+    run->hot_region = (uint32_t)(r - run->regions);
+    return true;
 }
 
 bool vm_run_mem_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags)
@@ -70,7 +93,8 @@ bool vm_run_mem_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint3
     uintptr_t lo = (uintptr_t)run->stack;
     if (size <= sizeof(run->stack) && addr - lo <= sizeof(run->stack) - size)
         return true;
-    return vm_region_ok(run, addr, size, flags);
+    const char *why;
+    return find_region(run, addr, size, flags, &why) != NULL;
 }
 
 int vm_interp_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, ...)

@@ -21,7 +21,7 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
 
     const struct vm *vm = run->vm;
     const struct vm_dinsn *const code = vm->code[VM_CHECKED ? VM_MODE_CHECKED : VM_MODE_TRUSTED];
-    const struct vm_dinsn *pc = code;
+    const struct vm_dinsn *pc = code + run->entry_pc;
     const uintptr_t stack_lo = (uintptr_t)run->stack;
     const uint64_t stack_span = sizeof(run->stack);
     const uint64_t budget = vm->budget;
@@ -31,7 +31,8 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
         const struct vm_dinsn *ret;
         uint64_t r6, r7, r8, r9, r10;
     } frames[VM_MAX_CALL_DEPTH];
-    unsigned depth = 0;
+    const unsigned base_depth = run->entry_depth;
+    unsigned depth = base_depth;
     uint64_t bad_addr = 0;
     unsigned bad_size = 0;
     bool bad_write = false;
@@ -42,7 +43,7 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
     for (int i = 0; i < 5; i++)
         reg[i + 1] = run->args[i];
     reg[6] = reg[7] = reg[8] = reg[9] = 0;
-    reg[10] = stack_lo + stack_span;
+    reg[10] = run->entry_fp ? run->entry_fp : stack_lo + stack_span;
 
 #define DST reg[pc->dst]
 #define SRC reg[pc->src]
@@ -255,7 +256,11 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
                                 "call to unknown helper #%llu", (unsigned long long)helper_id);
             goto out;
         }
+        run->cur_fp = reg[10]; /* where a callback's frame goes */
+        run->cur_depth = depth;
         reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5], run);
+        if (__builtin_expect(run->on_call != NULL, 0))
+            run->on_call(run, (uint32_t)helper_id, &reg[1], reg[0]);
         if (__builtin_expect(run->stop, 0))
             goto stopped;
         BUDGET();
@@ -278,7 +283,7 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
         reg[10] -= VM_STACK_SIZE;
         TAKE(pc->imm);
     op_EXIT:
-        if (depth == 0) {
+        if (depth == base_depth) {
             run->r0 = reg[0];
             rc = 0;
             goto out;
@@ -308,6 +313,10 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
         rc = vm_interp_stop(run, (uint32_t)(pc - code), -EFAULT, "executed the second half of a lddw");
         goto out;
     stopped:
+        if (run->tail_call && !run->error) {
+            rc = 1; /* vm_run_exec starts the next program */
+            goto out;
+        }
         rc = vm_interp_stop(run, (uint32_t)(pc - code), run->error ? run->error : -EFAULT, "%s",
                             run->errmsg);
         goto out;

@@ -158,6 +158,8 @@ static const char *check_opcode(const struct bpf_insn *in)
 static int64_t branch_target(const struct bpf_insn *in, uint32_t i)
 {
     uint8_t c = in->code, cls = BPF_CLASS(c), op = BPF_OP(c);
+    if (vm_insn_is_lddw(in) && in->src_reg == BPF_PSEUDO_FUNC)
+        return (int64_t)i + 1 + in->imm; /* a callback's address */
     if (cls != BPF_JMP && cls != BPF_JMP32)
         return INT64_MIN;
     if (op == BPF_EXIT)
@@ -213,7 +215,7 @@ int vm_prog_check(const struct vm_prog *prog, char *err, size_t errlen)
             second[++i] = 1;
         }
     }
-    /* Pass 2: branch targets. */
+    /* Pass 2: branch targets (and callback addresses). */
     for (uint32_t i = 0; i < n && !rc; i++) {
         if (second[i])
             continue;

@@ -78,8 +78,12 @@ int vm_prog_check(const struct vm_prog *prog, char *err, size_t errlen);
  * `if r2 > r3 goto pc+5`, `call bpf_map_lookup_elem#1`), without index or
  * opcode prefix. For a lddw the second slot is read from insns[idx+1] when
  * idx+1 < len. Returns the number of slots the instruction takes (1 or 2).
- * Encodings that are not valid instructions are printed as a `.insn`
- * directive that the assembler turns back into the same bytes. */
+ * Encodings that are not valid instructions are printed as a `.insn
+ * 0x<slot as LE u64>` directive that the assembler turns back into the same
+ * bytes. Pseudo lddw forms: `map[fd:N]`, `map[fd:N][0]+OFF`, `map[idx:N]`,
+ * `map[idx:N][0]+OFF`, `btf_id[N]`, `subprog[+N]`; kfunc calls print
+ * `call kernel-function#ID`, unknown helpers `call unknown#ID`.
+ * Returns 0 (empty buffer) when idx >= len. */
 unsigned vm_disasm_insn(const struct bpf_insn *insns, uint32_t len, uint32_t idx,
                         char *buf, size_t buflen);
 
@@ -92,9 +96,98 @@ char *vm_disasm_prog(const struct vm_prog *prog);
 /* Assemble text in either syntax, detected per line: the bpf_conformance
  * syntax (`mov32 %r0, 0`, `ldxw %r0, [%r1+4]`, labels `name:`) or the
  * kernel/LLVM syntax the disassembler prints (optionally with its `N: (xx)`
- * prefix, or llvm-objdump's `N: <hex bytes>` prefix). Error: "line N: ...". */
+ * prefix, or llvm-objdump's `N: <hex bytes>` prefix). Error: "line N: ..."
+ * (-EINVAL), "no instructions" for empty text, -E2BIG past VM_MAX_INSNS. */
 int vm_asm(const char *text, size_t textlen, const char *name,
            struct vm_prog **out, char *err, size_t errlen);
+
+/* ------------------------------------------------------------ objects ---- */
+
+/* How a map was declared in the object. */
+enum vm_map_origin {
+    VM_MAP_BTF,        /* BTF-defined, in ".maps" */
+    VM_MAP_LEGACY,     /* "maps" section, libbpf's 20-byte struct bpf_map_def */
+    VM_MAP_ELF_MAP,    /* "maps" section, iproute2's struct bpf_elf_map */
+    VM_MAP_DATA,       /* a global-data section: .data, .rodata*, .bss, .data.* */
+};
+
+/* A slot of a prog array or map-in-map initialised in the object
+ * (`.values = { [2] = &prog }`): the target is a program or map name. */
+struct vm_map_init {
+    uint32_t key;
+    char target[64];
+};
+
+struct vm_map_def {
+    char name[64];               /* symbol, or the section for global data */
+    enum vm_map_origin origin;
+    uint32_t type, key_size, value_size, max_entries, map_flags;
+    uint32_t pinning;            /* LIBBPF_PIN_BY_NAME / PIN_GLOBAL_NS, as given */
+    uint32_t id;                 /* bpf_elf_map id (0 otherwise) */
+    int32_t inner;               /* index of the inner map's def, or -1 */
+    bool is_inner;               /* only a template for map-in-map values */
+    uint32_t btf_key_type_id, btf_value_type_id; /* 0 when unknown */
+    uint8_t *data;               /* global data: the initial value (value_size bytes) */
+    bool readonly;               /* .rodata: frozen, the program may not write */
+    struct vm_map_init *inits;
+    uint32_t n_inits;
+};
+
+/* BTF line info: slot `insn` of the program starts source line `line`. */
+struct vm_line_info {
+    uint32_t insn;
+    uint32_t line, col;
+    const char *file;            /* points into the object's string table */
+    const char *text;            /* the source line, or "" */
+};
+
+/* A relocation the runtime resolves: the lddw at slot `insn` loads map
+ * `map` (src_reg BPF_PSEUDO_MAP_IDX), or a pointer `offset` bytes into
+ * its value (BPF_PSEUDO_MAP_IDX_VALUE); imm holds the map index as well. */
+struct vm_map_reloc {
+    uint32_t insn;
+    uint32_t map;
+    uint32_t offset;
+    bool value;
+};
+
+struct vm_obj_prog {
+    char name[64];               /* function symbol */
+    char section[128];
+    uint32_t prog_type;          /* enum bpf_prog_type, from the section */
+    uint32_t expected_attach_type;
+    uint32_t prog_flags;         /* BPF_F_XDP_HAS_FRAGS for xdp.frags */
+    struct vm_prog *prog;        /* main function, then the .text subprograms it calls */
+    struct vm_map_reloc *relocs;
+    uint32_t n_relocs;
+    struct vm_line_info *lines;  /* sorted by insn */
+    uint32_t n_lines;
+};
+
+struct vm_object {
+    char name[64];               /* file name without directories and .o */
+    char license[128];
+    uint32_t kern_version;
+    struct vm_map_def *maps;
+    uint32_t n_maps;
+    struct vm_obj_prog *progs;
+    uint32_t n_progs;
+    void *priv;                  /* loader-owned (strings, BTF) */
+};
+
+/* Load an ELF object built by clang -target bpf (libbpf conventions). Every
+ * problem is an error naming the section, symbol and what is missing:
+ * "section 'xdp': relocation 3 against 'foo': unsupported type 7". */
+int vm_object_load_elf(const void *buf, size_t size, const char *name,
+                       struct vm_object **out, char *err, size_t errlen);
+void vm_object_free(struct vm_object *obj);
+/* Program by function name, or by section name (the first in it), or NULL. */
+const struct vm_obj_prog *vm_object_find_prog(const struct vm_object *obj, const char *name);
+/* Program type and attach type for a libbpf section name; false if unknown. */
+bool vm_section_prog_type(const char *section, uint32_t *prog_type, uint32_t *attach_type,
+                          uint32_t *prog_flags);
+/* True when buf starts with the ELF magic. */
+bool vm_is_elf(const void *buf, size_t size);
 
 /* ---------------------------------------------------------- execution ---- */
 
@@ -166,6 +259,7 @@ struct vm_run {
     const struct vm *vm;
     uint64_t args[5];          /* r1..r5 at entry */
     void *user;                /* for helpers: the runtime's context */
+    void *api_user;            /* for user-written helpers (bpfemu_run_user) */
 
     struct vm_region regions[VM_MAX_REGIONS];
     uint32_t n_regions;
@@ -177,9 +271,20 @@ struct vm_run {
     uint32_t error_pc;
     char errmsg[VM_ERR_LEN];
 
+    /* Called after every helper call when set (recording, counting). */
+    void (*on_call)(struct vm_run *run, uint32_t helper_id, const uint64_t args[5], uint64_t ret);
+
     /* internal */
-    int stop;                  /* set by vm_run_fault or a tail call */
-    const void *tail_call;     /* reserved for tail calls (runtime issue) */
+    uint32_t entry_pc;         /* where an execution starts (callbacks) */
+    unsigned entry_depth;      /* its frame depth */
+    uint64_t entry_fp;         /* its r10, 0 = top of the stack */
+    uint64_t cur_fp;           /* r10 and depth at the latest helper call */
+    unsigned cur_depth;
+    uint64_t extra_insns;      /* executed by callbacks */
+    uint32_t hot_region;       /* the region the last checked access hit */
+    int stop;                  /* set by vm_run_fault or vm_run_tail_call */
+    const struct vm *tail_call;/* next program, set by vm_run_tail_call */
+    uint32_t tail_calls;       /* taken in this execution (limit 33) */
     uint64_t stack[VM_MAX_CALL_DEPTH * VM_STACK_SIZE / 8];
 };
 
@@ -198,6 +303,19 @@ int vm_run_exec(struct vm_run *run);
 /* For helpers: true when [addr, addr+size) lies in one region with `flags`
  * (always true in trusted mode). */
 bool vm_run_mem_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags);
+/* For the tail-call helper: when the helper returns, the current program
+ * ends and `next` starts with r1 = ctx on the same run (the kernel's limit of
+ * VM_MAX_TAIL_CALLS applies; past it the helper should fail instead). */
+#define VM_MAX_TAIL_CALLS 33u
+void vm_run_tail_call(struct vm_run *run, const struct vm *next, uint64_t ctx);
+/* Function pointers (lddw with src_reg BPF_PSEUDO_FUNC) load this tag in
+ * the upper half and the callee's slot index in the lower half. */
+#define VM_FUNC_TAG 0xbf5f0000u
+/* For callback helpers (bpf_loop, for_each_map_elem): run the subprogram
+ * at slot `insn` with r1..r5 = args, in a new frame below the calling
+ * helper's frame, and return its r0 in *ret. 0, or the callee's fault
+ * (the run is stopped then). */
+int vm_run_callback(struct vm_run *run, uint32_t insn, const uint64_t args[5], uint64_t *ret);
 /* For helpers: stop the run with an error (printf-style message). */
 void vm_run_fault(struct vm_run *run, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -34,6 +34,12 @@ static int decode(struct vm *vm, enum vm_mode mode)
         code[i].dst = in->dst_reg;
         code[i].src = in->src_reg;
     }
+    /* function pointers load a tagged slot index (see VM_FUNC_TAG) */
+    for (uint32_t i = 0; i + 1 < p->len; i++)
+        if (vm_insn_is_lddw(&p->insns[i]) && p->insns[i].src_reg == BPF_PSEUDO_FUNC) {
+            code[i].imm = (int32_t)(i + 1 + (uint32_t)p->insns[i].imm);
+            code[i + 1].imm = (int32_t)VM_FUNC_TAG;
+        }
     code[p->len].op = labels[VM_OP_FELL_OFF];
     vm->code[mode] = code;
     return 0;
@@ -144,6 +150,12 @@ int vm_run_add_region_desc(struct vm_run *run, const struct vm_region *r)
     return 0;
 }
 
+static int exec_one(struct vm_run *run)
+{
+    return run->vm->mode == VM_MODE_TRUSTED ? vm_interp_trusted(run, NULL)
+                                            : vm_interp_checked(run, NULL);
+}
+
 int vm_run_exec(struct vm_run *run)
 {
     run->error = 0;
@@ -151,8 +163,80 @@ int vm_run_exec(struct vm_run *run)
     run->errmsg[0] = 0;
     run->stop = 0;
     run->r0 = 0;
-    return run->vm->mode == VM_MODE_TRUSTED ? vm_interp_trusted(run, NULL)
-                                            : vm_interp_checked(run, NULL);
+    run->tail_call = NULL;
+    run->tail_calls = 0;
+    run->entry_pc = 0;
+    run->entry_depth = 0;
+    run->entry_fp = 0;
+    run->extra_insns = 0;
+    int rc = exec_one(run);
+    run->insns_executed += run->extra_insns;
+    if (rc != 1)
+        return rc;
+    /* tail calls: run the chain, then restore the entry program and r1 */
+    const struct vm *entry = run->vm;
+    uint64_t arg0 = run->args[0], insns = run->insns_executed;
+    while (rc == 1) {
+        run->vm = run->tail_call;
+        run->tail_call = NULL;
+        run->stop = 0;
+        rc = exec_one(run);
+        insns += run->insns_executed;
+    }
+    run->vm = entry;
+    run->args[0] = arg0;
+    run->insns_executed = insns;
+    return rc;
+}
+
+int vm_run_callback(struct vm_run *run, uint32_t insn, const uint64_t args[5], uint64_t *ret)
+{
+    if (insn >= run->vm->prog->len) {
+        vm_run_fault(run, -EINVAL, "callback at insn %u is outside the program", insn);
+        return -EINVAL;
+    }
+    if (run->cur_depth + 1 >= VM_MAX_CALL_DEPTH) {
+        vm_run_fault(run, -EOVERFLOW, "callback exceeds the call depth of %u frames",
+                     VM_MAX_CALL_DEPTH);
+        return -EOVERFLOW;
+    }
+    /* save what the outer execution owns, run the callee, restore */
+    uint64_t saved_args[5], saved_fp = run->cur_fp, saved_r0 = run->r0;
+    unsigned saved_depth = run->cur_depth;
+    memcpy(saved_args, run->args, sizeof saved_args);
+    memcpy(run->args, args, sizeof saved_args);
+    run->entry_pc = insn;
+    run->entry_depth = saved_depth + 1;
+    run->entry_fp = saved_fp - VM_STACK_SIZE;
+    int rc = exec_one(run);
+    run->extra_insns += run->insns_executed;
+    *ret = run->r0;
+    run->r0 = saved_r0;
+    memcpy(run->args, saved_args, sizeof saved_args);
+    run->entry_pc = 0;
+    run->entry_depth = 0;
+    run->entry_fp = 0;
+    run->cur_fp = saved_fp;
+    run->cur_depth = saved_depth;
+    if (rc == 1) { /* a tail call inside a callback */
+        run->tail_call = NULL;
+        vm_run_fault(run, -EINVAL, "tail call inside a callback");
+        return -EINVAL;
+    }
+    if (rc) {
+        /* keep the callee's message; the outer run stops after the helper */
+        run->stop = 1;
+        return rc;
+    }
+    return 0;
+}
+
+void vm_run_tail_call(struct vm_run *run, const struct vm *next, uint64_t ctx)
+{
+    run->tail_call = next;
+    run->tail_calls++;
+    run->args[0] = ctx;
+    run->stop = 1;
 }
 
 void vm_run_fault(struct vm_run *run, int error, const char *fmt, ...)

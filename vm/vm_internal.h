@@ -50,7 +50,7 @@ int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigne
 int vm_interp_slow_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigned size,
                           bool write, uint64_t *value);
 /* Region lookup for checked accesses outside the stack. */
-bool vm_region_ok(const struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags);
+bool vm_region_ok(struct vm_run *run, uint64_t addr, uint64_t size, uint32_t flags);
 /* Fill run->errmsg as "insn N (text): msg" and return `error`. */
 int vm_interp_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

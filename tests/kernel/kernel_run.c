@@ -4,40 +4,60 @@
  * with BPF_PROG_TEST_RUN, once per packet of a pcap, and print what happened.
  * It is the reference side of bpfemu's differential tests.
  *
- *   kernel-run [-m|-M] [-p] [-s] [-q] [-i INIT] [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP
+ *   kernel-run [-m|-M] [-p] [-s] [-q] [-i INIT]... [-c CPU] [-t TYPE] [-v] OBJ PROG PCAP
  *
  * PROG is a function name or a section name (the first program of that
  * section).  Every program of the object is loaded (so every one of them
- * must pass the verifier); PROG is the one that is run.
+ * must pass the verifier); PROG is the one that is run, with repeat = 1, no
+ * ctx_in, data_out large enough for any growth.  The process pins itself to
+ * one CPU (-c, default the lowest allowed) so that per-CPU map updates all
+ * land on that CPU.
  *
  * Output, one line per packet (index counted from 0):
  *
  *   <index> <retval> <data_out as lowercase hex>
- *   <index> error <ERRNO-NAME>                   (test run refused the packet)
+ *   <index> error <ERRNO-NAME>                   (the test run refused it)
  *
- * With -m, after each packet line, and with -M once after the last packet:
+ * With -m, after each packet line, and with -M once after the last packet
+ * (after a "# maps after N packets" line):
  *
- *   map <name> <key hex> <value hex>      keys sorted; per-CPU maps print the
- *                                         value of the CPU we are pinned to
- *   map <name> - <value hex>              QUEUE/STACK, in pop order
- *   map <outer>[<key hex>] <k> <v>        contents of an inner map of a map-in-map
- *   ringbuf <name> <record hex>           records submitted while running
- *   skb mark=.. priority=.. cb=..,..      __sk_buff fields copied back (tc/skb)
+ *   ringbuf <map> <record hex>            records submitted while running
+ *   skb mark=.. priority=.. cb=..,.. tstamp=..
+ *                                         __sk_buff fields the kernel copies
+ *                                         back (skb program types, -m only)
+ *   map <map> <key hex> <value hex>       maps sorted by name, keys sorted;
+ *                                         per-CPU maps: the pinned CPU's value
+ *   map <map> - <value hex>               QUEUE/STACK contents, in pop order
+ *   map <outer>[<key hex>] -> <type>      a map-in-map slot, then the inner
+ *   map <outer>[<key hex>] <k> <v>        map's contents
+ *
+ * -s ends with "# packets N", "# retval R: COUNT" per value and "# error: N".
+ * -q drops the per-packet lines.  -p sleeps between packets so that they run
+ * at their pcap timestamps' spacing (for programs using bpf_ktime_get_ns).
  *
  * Internal maps are named after their ELF section (.bss, .data, .rodata,
- * .data.custom, ...), not after libbpf's "<obj>.<sec>" kernel name.  PROG_ARRAY
- * contents (program ids) are not printed: they differ from run to run.
+ * .data.custom, ...), not after libbpf's "<obj>.<sec>" kernel name.  PROG_ARRAY,
+ * RINGBUF and PERF_EVENT_ARRAY contents are not printed.
+ *
+ * -i FILE loads initial map contents written in the dump format ("map NAME
+ * KEYHEX VALUEHEX", '#' comments; "-" as key pushes onto a QUEUE/STACK; a
+ * per-CPU value is stored for every CPU; "prog:FUNC" as a PROG_ARRAY value).
+ *
+ * Program types.  Programs whose section libbpf 1.1 does not recognise
+ * ("xdp/foo", iproute2's "1/7") take PROG's type and expected attach type, or
+ * -t's: since Linux 6.17 a PROG_ARRAY only accepts programs whose attach type
+ * matches its owner's.
  *
  * Legacy map sections.  libbpf >= 1.0 refuses SEC("maps") (struct bpf_map_def
  * and iproute2's struct bpf_elf_map).  kernel-run rewrites such an object in
  * memory before handing it to libbpf: each legacy definition becomes a
- * BTF-defined map in ".maps" (same name, type, sizes, flags).  Programs in
- * iproute2/Cilium tail-call sections named "<id>/<key>" get the type of PROG
- * (or -t) and are inserted at <key> of the legacy PROG_ARRAY whose
- * bpf_elf_map.id is <id>, as tc(8) does.
+ * BTF-defined map in ".maps" (same name, type, sizes, flags; bpf_elf_map's
+ * pinning and inner-map fields are ignored).  Programs in iproute2/Cilium
+ * tail-call sections named "<id>/<key>" are inserted at <key> of the legacy
+ * PROG_ARRAY whose bpf_elf_map.id is <id>, as tc(8) does.
  *
  * Exit status: 0 ok, 1 usage/load/run failure, 2 bpf() unavailable here
- * (EPERM, ENOSYS): the caller should skip, not fail.
+ * (EPERM, EACCES, ENOSYS): the caller should skip, not fail.
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -582,7 +602,7 @@ static const char *map_label(const struct bpf_map *map)
 	return n;
 }
 
-static int pin_cpu;
+static int pin_cpu = -1;
 
 static bool is_percpu(enum bpf_map_type t)
 {
@@ -637,7 +657,8 @@ static void dump_kv(int fd, const char *label, enum bpf_map_type type, uint32_t 
 		free(kh);
 		free(vh);
 	}
-	qsort(lines, n, sizeof(*lines), cmp_str);
+	if (n)
+		qsort(lines, n, sizeof(*lines), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		printf("  %s\n", lines[i]);
 		free(lines[i]);
@@ -723,7 +744,8 @@ static void dump_maps(struct bpf_object *obj)
 		maps = xrealloc(maps, (n + 1) * sizeof(*maps));
 		maps[n++] = map;
 	}
-	qsort(maps, n, sizeof(*maps), cmp_map_label);
+	if (n)
+		qsort(maps, n, sizeof(*maps), cmp_map_label);
 	for (size_t i = 0; i < n; i++) {
 		enum bpf_map_type t = bpf_map__type(maps[i]);
 		int fd = bpf_map__fd(maps[i]);
@@ -889,10 +911,12 @@ static void usage(void)
 		"  -s       finish with '# retval N: COUNT' summary lines\n"
 		"  -q       quiet: no per-packet lines (use with -s or -M)\n"
 		"  -i FILE  initial map contents ('map NAME KEYHEX VALUEHEX' lines; repeatable)\n"
-		"  -c CPU   pin to CPU (default 0; per-CPU map values are shown for it)\n"
+		"  -c CPU   pin to CPU (default: the lowest allowed; per-CPU map values are\n"
+		"           shown for it)\n"
 		"  -t TYPE  program type for programs libbpf cannot type from their section\n"
 		"           (xdp, tc, classifier, socket, ...); default: PROG's type\n"
-		"  -v       libbpf messages and verifier logs (-vv: debug)\n");
+		"  -v       libbpf messages, verifier statistics per program (-vv: debug,\n"
+		"           -vvv: full verifier logs)\n");
 	exit(1);
 }
 
@@ -930,9 +954,16 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	probe_bpf();
 
-	/* Deterministic per-CPU state: always run on the same CPU. */
+	/* Deterministic per-CPU state: always run on the same CPU (default: the
+	 * lowest one this process may use). */
 	cpu_set_t set;
 
+	if (pin_cpu < 0) {
+		if (sched_getaffinity(0, sizeof(set), &set))
+			die("sched_getaffinity: %s", strerror(errno));
+		for (pin_cpu = 0; pin_cpu < CPU_SETSIZE && !CPU_ISSET(pin_cpu, &set); pin_cpu++)
+			;
+	}
 	CPU_ZERO(&set);
 	CPU_SET(pin_cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
@@ -975,13 +1006,30 @@ int main(int argc, char **argv)
 		die("'%s': section '%s' gives no program type: use -t", prog_name, bpf_program__section_name(prog));
 	if (force_type == BPF_PROG_TYPE_UNSPEC)
 		force_type = type;
+	/*
+	 * Untyped programs (tail-call targets in "1/2" or "xdp/foo" sections)
+	 * take PROG's type and expected attach type: since Linux 6.17 a
+	 * PROG_ARRAY only accepts programs whose attach type matches its owner's.
+	 */
 	bpf_object__for_each_program(p, obj)
-		if (bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC)
+		if (bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC) {
 			bpf_program__set_type(p, force_type);
+			if (bpf_program__type(prog) == force_type)
+				bpf_program__set_expected_attach_type(p, bpf_program__expected_attach_type(prog));
+		}
+
+	/* -v: keep each program's verifier log; on success print its statistics line. */
+	size_t nprogs = 0;
+	char **logs = NULL;
 
 	if (verbose)
-		bpf_object__for_each_program(p, obj)
-			bpf_program__set_log_level(p, 1);
+		bpf_object__for_each_program(p, obj) {
+			logs = xrealloc(logs, (nprogs + 1) * sizeof(*logs));
+			logs[nprogs] = xcalloc(1, 1 << 20);
+			bpf_program__set_log_buf(p, logs[nprogs], 1 << 20);
+			bpf_program__set_log_level(p, verbose > 1 ? 1 | 4 : 4);
+			nprogs++;
+		}
 
 	if (bpf_object__load(obj)) {
 		int e = errno;
@@ -990,7 +1038,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kernel-run: bpf() refused (EPERM): skipping\n");
 			exit(2);
 		}
-		die("%s: load failed: %s (run with -v for the verifier log)", obj_path, strerror(e));
+		die("%s: load failed: %s (-vv shows the verifier log)", obj_path, strerror(e));
+	}
+
+	if (verbose) {
+		size_t k = 0;
+
+		bpf_object__for_each_program(p, obj) {
+			char *st = strstr(logs[k], "processed ");
+
+			fprintf(stderr, "kernel-run: %s: %.*s\n", bpf_program__name(p),
+				st ? (int)strcspn(st, "\n") : 1, st ? st : "-");
+			if (verbose > 2)
+				fputs(logs[k], stderr);
+			free(logs[k++]);
+		}
+		free(logs);
 	}
 
 	/* iproute2/Cilium tail calls: section "<id>/<key>" goes into PROG_ARRAY with that id. */
@@ -1104,9 +1167,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (dump_end) {
+		printf("# maps after %zu packets\n", npkts);
 		for (int r = 0; r < nrb; r++)
 			ring_buffer__consume(rbs[r]);
-		printf("# maps after %zu packets\n", npkts);
 		dump_maps(obj);
 	}
 	if (summary) {

@@ -399,3 +399,54 @@ Test(interp, ctx_accesses_go_through_the_accessor)
     o = run_ctx(past, N(past));
     cr_assert_str_eq(o.msg, "insn 0 (r0 = *(u64 *)(r1 +20)): invalid ctx access at off 20 size 8: runs past the end of the context");
 }
+
+/* A helper that calls back into the program, as bpf_loop does: the callback
+ * runs in its own frame and its stack does not clobber the caller's. */
+static uint64_t helper_loop(uint64_t n, uint64_t fn, uint64_t c, uint64_t d, uint64_t e,
+                            struct vm_run *run)
+{
+    cr_assert_eq(fn >> 32, VM_FUNC_TAG);
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t args[5] = {i, 0, 0, 0, 0}, ret;
+        if (vm_run_callback(run, (uint32_t)fn, args, &ret))
+            return 0;
+        sum += ret;
+    }
+    return sum;
+}
+
+Test(interp, callbacks_run_in_their_own_frame)
+{
+    struct bpf_insn p[] = {
+        ST(BPF_DW, 10, -8, 1000),                               /* 0 */
+        I(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 6), /* 1: r2 = &cb (insn 8) */
+        I(0, 0, 0, 0, 0),                                       /* 2 */
+        MOV64_IMM(1, 4),                                        /* 3 */
+        CALL(900),                                              /* 4 */
+        LDX(BPF_DW, 1, 10, -8),                                 /* 5 */
+        ALU64_REG(BPF_ADD, 0, 1),                               /* 6 */
+        EXIT(),                                                 /* 7 */
+        /* cb(i): writes its own stack, returns i * 10 */
+        ST(BPF_DW, 10, -8, 7),                                  /* 8 */
+        MOV64_REG(0, 1),                                        /* 9 */
+        ALU64_IMM(BPF_MUL, 0, 10),                              /* 10 */
+        EXIT(),                                                 /* 11 */
+    };
+    char err[VM_ERR_LEN];
+    struct vm_prog *prog;
+    struct vm *vm;
+    cr_assert_eq(vm_prog_from_bytes(p, sizeof p, "t", &prog, err, sizeof err), 0);
+    cr_assert_eq(vm_create(prog, &vm, err, sizeof err), 0, "%s", err);
+    vm_prog_free(prog);
+    vm_register_helper(vm, 900, "loop", helper_loop);
+    static struct vm_run run;
+    for (int mode = 0; mode < 2; mode++) {
+        vm_set_mode(vm, mode ? VM_MODE_TRUSTED : VM_MODE_CHECKED);
+        vm_run_init(&run, vm);
+        cr_assert_eq(vm_run_exec(&run), 0, "%s", run.errmsg);
+        cr_assert_eq(run.r0, (0 + 10 + 20 + 30) + 1000);
+        cr_assert_eq(run.insns_executed, 7 + 4 * 4); /* lddw counts once */
+    }
+    vm_destroy(vm);
+}

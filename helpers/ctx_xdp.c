@@ -1,0 +1,44 @@
+/* helpers/ctx_xdp.c - struct xdp_md as an XDP program sees it. As in the
+ * kernel (xdp_is_valid_access + xdp_convert_ctx_access), the context is
+ * read-only, every field is read with an aligned 4-byte load, and a load
+ * of data / data_end / data_meta yields the full 64-bit packet pointer. */
+#include "helpers/helpers_internal.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+int helper_ctx_xdp_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                          unsigned size, bool write, uint64_t *value, const char **why)
+{
+    struct helper_call_ctx *cc = helper_cc(run);
+    if (write) {
+        *why = "xdp_md is read-only";
+        return -EACCES;
+    }
+    if (size != 4 || off % 4 || off >= sizeof(struct xdp_md)) {
+        *why = "xdp_md fields are read with aligned 4-byte loads";
+        return -EACCES;
+    }
+    switch (off) {
+    case offsetof(struct xdp_md, data):
+        *value = (uintptr_t)cc->pkt.data;
+        return 0;
+    case offsetof(struct xdp_md, data_end):
+        *value = (uintptr_t)cc->pkt.data_end;
+        return 0;
+    case offsetof(struct xdp_md, data_meta):
+        *value = (uintptr_t)cc->pkt.data_meta;
+        return 0;
+    case offsetof(struct xdp_md, ingress_ifindex):
+        *value = cc->xdp.ingress_ifindex;
+        return 0;
+    case offsetof(struct xdp_md, rx_queue_index):
+        *value = cc->xdp.rx_queue_index;
+        return 0;
+    case offsetof(struct xdp_md, egress_ifindex):
+        *value = cc->xdp.egress_ifindex;
+        return 0;
+    }
+    *why = "no such field";
+    return -EACCES;
+}

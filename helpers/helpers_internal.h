@@ -1,0 +1,192 @@
+/* helpers/helpers_internal.h - shared by the files of helpers/: the
+ * environment, the per-run call context helpers reach through run->user,
+ * and the packet state of XDP and skb programs. Not for other directories. */
+#ifndef BPFEMU_HELPERS_INTERNAL_H
+#define BPFEMU_HELPERS_INTERNAL_H
+
+#include "helpers/helpers.h"
+
+#include <pthread.h>
+
+#define HELPER_XDP_HEADROOM   256u  /* XDP_PACKET_HEADROOM */
+#define HELPER_XDP_FRAME_SIZE 40u   /* sizeof(struct xdp_frame) on x86-64 */
+#define HELPER_PAGE_SIZE      4096u
+#define HELPER_SHINFO_SIZE    320u  /* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) */
+#define HELPER_ETH_HLEN       14u
+#define HELPER_XDP_META_MAX   252u  /* aligned to 4, at most 255 */
+
+struct helper_prog {
+    struct helper_env *env;
+    const struct vm_obj_prog *info;
+    struct vm *vm;
+    struct vm_prog *code;      /* relocated instructions */
+};
+
+struct helper_net;
+
+struct helper_env {
+    const struct vm_object *obj;
+    const struct helper_net *net; /* bpf_fib_lookup's devices and routes, or NULL */
+    struct helper_env_opts opts;
+    struct maps_map **maps;    /* by map def index (NULL for inner templates) */
+    struct vm_region *map_regions;
+    uint32_t n_map_regions;
+    struct helper_prog *progs;
+    uint32_t n_progs;
+    struct maps_attr *attrs;   /* per map def, inner templates included */
+    vm_helper_fn overrides[VM_MAX_HELPER_ID];
+    void *override_user;
+    bool record;               /* helper_env_record_calls */
+    struct helper_call_record *calls;
+    size_t n_calls, cap_calls;
+    pthread_mutex_t lock;      /* the PRNG across threads */
+    uint64_t runs;             /* runs so far (atomic): run i sees clock_ns + i * step */
+    uint64_t prng;
+};
+
+/* Packet state shared by XDP and skb contexts. buf holds headroom, the
+ * packet and tailroom; the program sees [data_meta or data, data_end). */
+struct helper_pkt {
+    uint8_t *buf;
+    size_t buf_len;
+    uint8_t *hard_start;       /* == buf */
+    uint8_t *data_meta;
+    uint8_t *data;
+    uint8_t *data_end;
+    uint8_t *hard_end;         /* growth limit */
+};
+
+/* The skb fields a tc/socket program can see (struct __sk_buff). */
+struct helper_skb {
+    uint32_t len, pkt_type, mark, queue_mapping, protocol, vlan_present, vlan_tci,
+        vlan_proto, priority, ingress_ifindex, ifindex, tc_index, cb[5], hash, tc_classid,
+        napi_id, family, remote_ip4, local_ip4, remote_ip6[4], local_ip6[4], remote_port,
+        local_port, wire_len, gso_segs, gso_size, tstamp_type;
+    uint64_t tstamp, hwtstamp;
+    uint32_t mac_header_len;   /* socket filters see data from L3 */
+    bool hash_valid;
+    /* sk_buff state behind the skb helpers (helpers/helper_skb.c) */
+    uint32_t mac_header;       /* offsets from pkt.hard_start, as the kernel's */
+    uint32_t network_header;
+    uint32_t transport_header; /* HELPER_SKB_UNSET until set */
+    uint32_t mac_len;
+    uint32_t gso_type;         /* SKB_GSO_* bits (gso_size != 0: a GSO skb) */
+    uint32_t csum;             /* CHECKSUM_COMPLETE sum */
+    uint8_t ip_summed;         /* CHECKSUM_NONE/UNNECESSARY/COMPLETE/PARTIAL */
+    uint8_t csum_level;
+    bool l4_hash;              /* with hash_valid (sw_hash): the hash covers ports */
+    bool encapsulation;        /* bpf_skb_adjust_room added an encapsulation */
+    bool data_ptrs;            /* data_end/data_meta computed (else they read 0) */
+};
+#define HELPER_SKB_UNSET 0xffffffffu
+
+struct helper_xdp_md_state {
+    uint32_t ingress_ifindex, rx_queue_index, egress_ifindex;
+};
+
+/* What a run's helpers reach through run->user. */
+struct helper_call_ctx {
+    struct helper_env *env;
+    struct helper_prog *prog;
+    uint32_t prog_type;
+    uint32_t cpu;
+    uint64_t now_ns;           /* this run's clock */
+    struct helper_pkt pkt;
+    int pkt_region;            /* index in run->regions, -1 if none */
+    struct helper_xdp_md_state xdp;
+    struct helper_skb skb;
+    uint8_t ctx_mem[256];      /* what r1 points at (answered by the accessor) */
+    uint8_t cb_key[512];       /* for_each_map_elem's key (a read-only region) */
+    /* redirect target chosen by bpf_redirect / bpf_redirect_map */
+    uint32_t redirect_ifindex;
+    uint64_t redirect_flags;
+    /* trace_printk output */
+    char *trace;
+    size_t trace_len, trace_cap;
+    /* ringbuf records reserved and not yet submitted (for checked regions) */
+};
+
+static inline struct helper_call_ctx *helper_cc(struct vm_run *run)
+{
+    return (struct helper_call_ctx *)run->user;
+}
+
+/* vm_run.on_call hook that appends to env->calls (under env->lock). */
+void helper_record_call(struct vm_run *run, uint32_t id, const uint64_t args[5], uint64_t ret);
+
+/* Make run->regions[pkt_region] follow the packet after head/tail moves. */
+void helper_pkt_sync_region(struct vm_run *run);
+
+/* A map argument: the pointer the program passed must be one of the
+ * environment's maps (checked mode); NULL after a fault. */
+struct maps_map *helper_arg_map(struct vm_run *run, uint64_t ptr);
+/* A memory argument: fault unless [ptr, ptr+len) is accessible. */
+bool helper_arg_mem(struct vm_run *run, uint64_t ptr, uint64_t len, bool write, const char *what);
+
+/* Clock and PRNG (deterministic unless set). */
+uint64_t helper_env_next_prandom(struct helper_env *env);
+
+/* Append to the run's trace_printk buffer. */
+void helper_trace_append(struct helper_call_ctx *cc, const char *s, size_t n);
+
+/* Context accessors (vm_ctx_access_fn) per program type. */
+int helper_ctx_xdp_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                          unsigned size, bool write, uint64_t *value, const char **why);
+int helper_ctx_skb_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                          unsigned size, bool write, uint64_t *value, const char **why);
+
+/* The skb family's prototypes (helpers/helper_table_skb.c), or NULL. */
+const struct helper_proto *helper_proto_skb(int32_t id);
+/* BPF_PROG_TEST_RUN for skb program types (helpers/test_run_skb.c). */
+int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, char *err,
+                        size_t errlen);
+/* Shared by the test-run files: set up regions, run `repeat` times. */
+int helper_run_loop(struct helper_prog *prog, struct helper_call_ctx *cc, struct vm_run *run,
+                    struct helper_test_run *tr, vm_ctx_access_fn accessor, size_t ctx_size,
+                    char *err, size_t errlen);
+
+/* The emulated network namespace bpf_fib_lookup answers from (and the
+ * devices an skb test run may name in __sk_buff.ifindex). Addresses are in
+ * network byte order. Without one (env->net == NULL) every well-formed
+ * lookup returns BPF_FIB_LKUP_RET_NOT_FWDED and any ifindex is accepted as
+ * a device with an all-zero MAC address (as loopback has). The table is
+ * borrowed: it must outlive the environment. (helpers/helper_skb.c) */
+struct helper_net_dev {
+    uint32_t ifindex;
+    uint8_t mac[6];
+    uint32_t mtu;              /* 0 means 1500 */
+    bool forwarding;           /* net.ipv{4,6}.conf.<dev>.forwarding */
+};
+struct helper_net_route {
+    uint8_t family;            /* AF_INET or AF_INET6 */
+    uint8_t prefix_len;
+    uint8_t type;              /* RTN_UNICAST, RTN_LOCAL, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
+    uint8_t dst[16];
+    uint8_t gw[16];            /* next hop; all zero: directly connected */
+    uint32_t ifindex;          /* egress device */
+    uint32_t metric;
+    uint32_t mtu;              /* route MTU; 0: the device's */
+};
+struct helper_net_neigh {
+    uint8_t family;
+    uint8_t addr[16];
+    uint32_t ifindex;
+    uint8_t mac[6];
+};
+struct helper_net {
+    const struct helper_net_dev *devs;
+    uint32_t n_devs;
+    const struct helper_net_route *routes; /* longest prefix wins, then lowest metric */
+    uint32_t n_routes;
+    const struct helper_net_neigh *neighs;
+    uint32_t n_neighs;
+};
+void helper_env_set_net(struct helper_env *env, const struct helper_net *net);
+/* The device `ifindex` of env->net, or NULL (also when there is no table). */
+const struct helper_net_dev *helper_net_dev(const struct helper_env *env, uint32_t ifindex);
+
+/* Internet checksum pieces (helpers/helper_csum.c). */
+uint32_t helper_csum_partial(const uint8_t *p, size_t len, uint32_t sum);
+uint16_t helper_csum_fold(uint32_t sum);
+
+#endif
