@@ -86,15 +86,37 @@ check-suites: $(BUILD)/bpfemu
 corpus:
 	$(MAKE) -C corpus
 
+# The main job on shipped examples: clang-built XDP and tc programs run on
+# packets of their captures, with their initial maps.
+DEMO_RUN = $(BUILD)/bpfemu run corpus/build/$(1).o --pcap corpus/build/pcaps/$(1).pcap \
+	--packet $(2) --map-in corpus/build/pcaps/$(1).maps.json
+demo: all corpus
+	$(BUILD)/bpfemu disasm --list corpus/build/xdp_tailcall.o
+	$(call DEMO_RUN,xdp_firewall,1)
+	$(call DEMO_RUN,xdp_lb,0) --data-out $(BUILD)/lb-out.bin
+	$(call DEMO_RUN,tc_rewrite,0) --json
+	$(call DEMO_RUN,xdp_events,0) --map-out -
+
 # every corpus program against the real kernel's BPF_PROG_TEST_RUN (prints
 # SKIP where bpf() is not permitted)
 kernel-check: corpus
 	$(MAKE) -C corpus kernel-check
 
+# tc/skb contexts and helpers against the kernel, case by case
+$(BUILD)/skb-diff: tests/kernel/skb_diff.c $(BUILD)/libbpfemu.a
+	$(CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -I. $(SAN_FLAGS) -o $@ $< \
+	    $(BUILD)/libbpfemu.a $(LDLIBS_ALL) -lz
+
+kernel-diff-skb: $(BUILD)/skb-diff
+	@$(BUILD)/skb-diff; rc=$$?; \
+	if [ $$rc = 2 ]; then echo "SKIP: skb kernel differential: bpf() not permitted here"; \
+	elif [ $$rc != 0 ]; then exit $$rc; fi
+
 test: deps
 	$(MAKE) all $(BUILD)/unit-tests corpus
 	$(MAKE) check-suites
 	$(MAKE) -C corpus kernel-check
+	$(MAKE) kernel-diff-skb
 	@echo "== unit tests (Criterion)"
 	cd tests && BPFEMU=../$(BUILD)/bpfemu SHARED=../$(SHARED) ../$(BUILD)/unit-tests --jobs 2
 
@@ -103,9 +125,17 @@ asan:
 	    SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
 
 # ----------------------------------------------------------------- bench ----
+# Two runs of the shared harness: ELF objects (every program, maps
+# included, ctx loads answered as the kernel rewrites them), then the raw
+# .bin programs (ctx below 4 GiB, as uBPF's runner does).
+BENCH_OUT ?= $(BUILD)/bench
 bench: all
-	PROJECT_FORMAT=bin PROJECT_COLUMNS="bpfemu-interp=$(abspath $(BUILD))/bpfemu bench" \
-	    bash $(SHARED)/bench/run.sh
+	@mkdir -p $(BENCH_OUT)
+	PROJECT_FORMAT=elf PROJECT_COLUMNS="bpfemu-interp=$(abspath $(BUILD))/bpfemu bench" \
+	    BENCH_BUILD_DIR=/tmp/bench-build bash $(SHARED)/bench/run.sh --markdown $(BENCH_OUT)/elf.md
+	PROJECT_FORMAT=bin PROJECT_COLUMNS="bpfemu-interp-bin=$(abspath $(BUILD))/bpfemu bench" \
+	    BENCH_COLUMNS=native BENCH_BUILD_DIR=/tmp/bench-build bash $(SHARED)/bench/run.sh \
+	    --markdown $(BENCH_OUT)/bin.md
 
 # ------------------------------------------------------------------ fuzz ----
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -135,4 +165,4 @@ clean:
 	rm -rf build build-asan build-fuzz
 	$(MAKE) -C corpus clean
 
-.PHONY: all deps test check-suites asan bench fuzz install clean corpus kernel-check
+.PHONY: all demo deps test check-suites asan bench fuzz install clean corpus kernel-check kernel-diff-skb

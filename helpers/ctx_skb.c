@@ -13,7 +13,9 @@
  *    the protocol again, and a 1-byte load of the upper half returns 0.
  *  - writes are 4 bytes (tstamp 8) and truncated to the member: tc_index
  *    and tc_classid keep 16 bits, a queue_mapping >= 0xffff (compared as a
- *    64-bit register) is ignored.
+ *    64-bit register) is ignored. (For BPF_ST, which Linux >= 6.3 accepts
+ *    on ctx, the kernel compares the s32 immediate instead, so an imm of -1
+ *    stores 0xffff; the accessor cannot tell ST from STX and ignores it.)
  *  - cb[] is plain memory: any aligned 1/2/4/8-byte access inside it.
  *  - data, data_end, data_meta: 4-byte loads that yield 64-bit pointers
  *    (data_meta == data: skbs carry no XDP metadata here).

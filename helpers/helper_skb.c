@@ -502,7 +502,9 @@ static int net_hdr_push(struct vm_run *run, uint32_t off, uint32_t len)
     struct helper_call_ctx *cc = helper_cc(run);
     struct helper_skb *s = &cc->skb;
     bool trans_same = s->transport_header == s->network_header;
-    if (skb_room(run, len, 0))
+    /* `off` may exceed a trimmed packet: the kernel then moves tailroom
+     * bytes too; keep them inside the buffer */
+    if (skb_room(run, len, off))
         return -ENOMEM;
     skb_move_data(run, -(ptrdiff_t)len);
     uint8_t *d = cc->pkt.data;

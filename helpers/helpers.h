@@ -143,7 +143,11 @@ struct helper_env_opts {
     uint64_t clock_step_ns;    /* how far the clock moves per run (default 1000) */
     uint64_t prng_seed;        /* get_prandom_u32's seed (default 1) */
     uint64_t budget;           /* checked-mode instruction budget, 0 = default */
+    uint32_t default_prog_type;/* for sections that name no type (0: the
+                                  type the object's other programs share) */
 };
+/* The program type a program runs as (its section's, or inferred). */
+uint32_t helper_prog_type(const struct helper_prog *prog);
 
 /* Instantiate an object: create its maps (global data initialised,
  * prog arrays and map-in-map filled), resolve each program's map
@@ -203,5 +207,83 @@ void helper_test_run_free(struct helper_test_run *tr);
 
 /* Names of return values: "XDP_PASS", "TC_ACT_SHOT", ...; NULL if none. */
 const char *helper_action_name(uint32_t prog_type, uint32_t retval);
+
+/* ------------------------------------------------------------- sessions */
+
+/* A per-packet session: one program run on packet after packet with no
+ * per-packet set-up beyond copying the bytes in (offline replay, packet
+ * generators). It owns a vm_run whose regions (ctx, map pools) are set up
+ * once, and a packet buffer with the kernel's headroom; each run resets the
+ * packet pointers and the context, as BPF_PROG_TEST_RUN without ctx_in
+ * would build them, and runs the program. Map state is the environment's
+ * (shared by every session of it: maps are thread-safe); one session
+ * belongs to one thread at a time ("one emulated CPU"). XDP and the skb
+ * program types of helper_test_run (tc SCHED_CLS/SCHED_ACT, socket
+ * filters, cgroup_skb, LWT), with their input rules: an XDP packet needs
+ * 14 bytes, bytes past the 3520-byte linear part go to frags; an skb packet
+ * takes 14 to 3712 bytes and an IPv4/IPv6 frame must hold its IP header.
+ *
+ * Ring buffer and perf event array records: after every run the session
+ * consumes what the program submitted (as a live user-space consumer
+ * would), so rings never fill up; with opts.events it keeps them in the
+ * result first (this overrides the environment's ringbuf/perf helpers with
+ * wrappers that call the originals). */
+struct helper_session;
+
+struct helper_session_opts {
+    bool events;               /* keep each run's ringbuf/perf records in the result */
+    bool count_helpers;        /* count helper calls by id (helper_session_helper_counts) */
+};
+
+/* Per-packet inputs. */
+struct helper_pkt_meta {
+    uint64_t now_ns;           /* bpf_ktime_get_ns of this run; 0: the env's stepping clock */
+    uint32_t ingress_ifindex;  /* xdp_md.ingress_ifindex, skb->ifindex and
+                                  skb->ingress_ifindex; 0: loopback (1), and
+                                  ingress_ifindex 0 for skbs, as a test run */
+    uint32_t rx_queue;         /* xdp_md.rx_queue_index, skb->queue_mapping */
+    uint32_t cpu;              /* emulated CPU: per-CPU maps, get_smp_processor_id */
+};
+
+/* A ring buffer or perf event array record submitted during a run. */
+struct helper_event {
+    const char *map;           /* the map's name */
+    bool perf;                 /* perf event array (index in perf_index) */
+    uint32_t perf_index;
+    const uint8_t *data;
+    uint32_t len;
+};
+
+/* What a run did. Pointers stay valid until the next run of the session. */
+struct helper_pkt_result {
+    int rc;                    /* 0 ran; -EINVAL (or -E2BIG, -ENODEV) the input was refused
+                                  as BPF_PROG_TEST_RUN refuses it; another -errno: the
+                                  program faulted (checked mode) */
+    bool ran;                  /* false: the input was refused before the program ran */
+    const char *errmsg;        /* with rc != 0: one line */
+    uint32_t retval;
+    const uint8_t *data_out;   /* XDP: from data_meta, frags appended; skb: as test runs */
+    size_t data_len;
+    uint32_t redirect_ifindex; /* with XDP_REDIRECT / TC_ACT_REDIRECT: the target, */
+    uint32_t redirect_map_type;/* 0 for bpf_redirect(ifindex); else the map's type: a
+                                  DEVMAP(_HASH) target is the ifindex its slot holds,
+                                  CPUMAP/XSKMAP the slot (CPU, queue) */
+    uint64_t redirect_flags;
+    uint64_t insns;            /* instructions executed */
+    const char *trace;         /* bpf_trace_printk lines of this run ("" if none) */
+    size_t trace_len;
+    const struct helper_event *events; /* with opts.events */
+    size_t n_events;
+    uint32_t mark, priority;   /* skb programs: skb->mark, skb->priority after the run */
+};
+
+int helper_session_create(struct helper_prog *prog, const struct helper_session_opts *opts,
+                          struct helper_session **out, char *err, size_t errlen);
+void helper_session_destroy(struct helper_session *s);
+/* Run the program once on `len` bytes. Returns res->rc. */
+int helper_session_run(struct helper_session *s, const void *data, size_t len,
+                       const struct helper_pkt_meta *meta, struct helper_pkt_result *res);
+/* Helper calls so far by id (VM_MAX_HELPER_ID entries), with count_helpers. */
+const uint64_t *helper_session_helper_counts(const struct helper_session *s);
 
 #endif

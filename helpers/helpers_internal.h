@@ -18,6 +18,7 @@
 struct helper_prog {
     struct helper_env *env;
     const struct vm_obj_prog *info;
+    uint32_t prog_type;        /* info's, or inferred for untyped sections */
     struct vm *vm;
     struct vm_prog *code;      /* relocated instructions */
 };

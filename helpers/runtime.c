@@ -177,8 +177,8 @@ static int bind_helpers(struct helper_env *env, struct helper_prog *hp, char *er
             return env_err(err, errlen, -ENOTSUP,
                            "program '%s': insn %u calls helper %s#%d, which bpfemu does not implement",
                            hp->info->name, i, name ? name : "unknown", in->imm);
-        if (p && p->prog_types && hp->info->prog_type < 64 &&
-            !(p->prog_types & (1ull << hp->info->prog_type)))
+        if (p && p->prog_types && hp->prog_type < 64 &&
+            !(p->prog_types & (1ull << hp->prog_type)))
             return env_err(err, errlen, -EINVAL,
                            "program '%s': insn %u: helper %s#%d is not available to this program type",
                            hp->info->name, i, name ? name : "unknown", in->imm);
@@ -197,6 +197,38 @@ static int bind_helpers(struct helper_env *env, struct helper_prog *hp, char *er
     return 0;
 }
 
+/* Sections libbpf cannot type ("xdp/icmp", Cilium's "1/7") hold tail-call
+ * targets: tc and the kernel's prog arrays give them the type of the
+ * programs that call them. Do the same when the typed programs agree. */
+static int infer_types(struct helper_env *env, char *err, size_t errlen)
+{
+    uint32_t common = BPF_PROG_TYPE_UNSPEC;
+    bool agree = true;
+    for (uint32_t i = 0; i < env->n_progs; i++) {
+        uint32_t t = env->progs[i].info->prog_type;
+        env->progs[i].prog_type = t;
+        if (t == BPF_PROG_TYPE_UNSPEC)
+            continue;
+        if (common != BPF_PROG_TYPE_UNSPEC && common != t)
+            agree = false;
+        common = t;
+    }
+    for (uint32_t i = 0; i < env->n_progs; i++) {
+        if (env->progs[i].prog_type != BPF_PROG_TYPE_UNSPEC)
+            continue;
+        if (env->opts.default_prog_type)
+            env->progs[i].prog_type = env->opts.default_prog_type;
+        else if (common != BPF_PROG_TYPE_UNSPEC && agree)
+            env->progs[i].prog_type = common;
+        else
+            return env_err(err, errlen, -EINVAL,
+                           "program '%s' in section '%s': the section names no program type and "
+                           "the object's other programs do not agree on one",
+                           env->progs[i].info->name, env->progs[i].info->section);
+    }
+    return 0;
+}
+
 static int create_progs(struct helper_env *env, char *err, size_t errlen)
 {
     const struct vm_object *obj = env->obj;
@@ -205,9 +237,14 @@ static int create_progs(struct helper_env *env, char *err, size_t errlen)
         return env_err(err, errlen, -ENOMEM, "out of memory");
     env->n_progs = obj->n_progs;
     for (uint32_t i = 0; i < obj->n_progs; i++) {
+        env->progs[i].env = env;
+        env->progs[i].info = &obj->progs[i];
+    }
+    int trc = infer_types(env, err, errlen);
+    if (trc)
+        return trc;
+    for (uint32_t i = 0; i < obj->n_progs; i++) {
         struct helper_prog *hp = &env->progs[i];
-        hp->env = env;
-        hp->info = &obj->progs[i];
         const struct vm_prog *src = hp->info->prog;
         int rc = vm_prog_from_bytes(src->insns, (size_t)src->len * 8, hp->info->name, &hp->code,
                                     err, errlen);
@@ -308,6 +345,7 @@ struct maps_map *helper_env_map_at(struct helper_env *env, uint32_t i, const cha
 }
 
 const struct vm_obj_prog *helper_prog_info(const struct helper_prog *prog) { return prog->info; }
+uint32_t helper_prog_type(const struct helper_prog *prog) { return prog->prog_type; }
 
 int helper_env_override(struct helper_env *env, int32_t id, vm_helper_fn fn, void *user)
 {

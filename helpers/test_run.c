@@ -182,7 +182,7 @@ int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *
     tr->data_out = tr->ctx_out = NULL;
     tr->trace = NULL;
     tr->data_size_out = tr->ctx_size_out = tr->trace_len = 0;
-    switch (prog->info->prog_type) {
+    switch (prog->prog_type) {
     case BPF_PROG_TYPE_XDP:
         return test_run_xdp(prog, tr, err, errlen);
     case BPF_PROG_TYPE_SCHED_CLS:
@@ -195,7 +195,7 @@ int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *
         return helper_test_run_skb(prog, tr, err, errlen);
     default:
         return tr_err(err, errlen, -ENOTSUP, "program '%s': test runs of this program type (%u) are not supported yet",
-                      prog->info->name, prog->info->prog_type);
+                      prog->info->name, prog->prog_type);
     }
 }
 

@@ -146,7 +146,7 @@ static void eth_type_trans(struct helper_skb *s, const uint8_t *eth, size_t len,
 int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, char *err,
                         size_t errlen)
 {
-    uint32_t type = prog->info->prog_type;
+    uint32_t type = prog->prog_type;
     size_t size = tr->data_size_in;
     bool is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT;
     if (size < HELPER_ETH_HLEN || size > SKB_MAX_TEST_DATA)

@@ -43,6 +43,7 @@ static const char *prog_type_name(uint32_t t)
     case BPF_PROG_TYPE_CGROUP_SKB: return "cgroup_skb";
     case BPF_PROG_TYPE_TRACING: return "tracing";
     case BPF_PROG_TYPE_LSM: return "lsm";
+    case BPF_PROG_TYPE_UNSPEC: return "(untyped)";
     default: return "other";
     }
 }

@@ -10,7 +10,8 @@
 static const char run_help[] =
     "usage: bpfemu run FILE [--mem HEX-FILE | --data FILE] [--data-out FILE]\n"
     "                  [--repeat N] [--budget N] [--interp] [--jit] [--json]\n"
-    "       bpfemu run OBJ.o [--section S] [--data PACKET] [--data-out FILE]\n"
+    "       bpfemu run OBJ.o [--section S] [--data PACKET | --pcap CAP [--packet N]]\n"
+    "                  [--data-out FILE]\n"
     "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
     "                  [--repeat N] [--json]\n"
     "\n"
@@ -31,6 +32,8 @@ static const char run_help[] =
     "options:\n"
     "  --section S      the program to run: a section or function name (needed\n"
     "                   when the object has several; see bpfemu disasm --list)\n"
+    "  --pcap CAP       take the packet from a pcap/pcapng capture ...\n"
+    "  --packet N       ... its packet N, counted from 0 (default 0)\n"
     "  --ctx-in FILE    the context (struct xdp_md / __sk_buff) as raw bytes\n"
     "  --ctx-out FILE   write the context after the run\n"
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
@@ -57,6 +60,7 @@ static const char run_help[] =
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
+    OPT_PCAP, OPT_PACKET,
 };
 
 /* Write s as a JSON string. */
@@ -99,7 +103,8 @@ int cmd_run(int argc, char **argv)
         {"--jit", false, OPT_JIT},         {"--json", false, OPT_JSON},
         {"--section", true, OPT_SECTION},  {"--ctx-in", true, OPT_CTX_IN},
         {"--ctx-out", true, OPT_CTX_OUT},  {"--map-in", true, OPT_MAP_IN},
-        {"--map-out", true, OPT_MAP_OUT},  {NULL, false, 0},
+        {"--map-out", true, OPT_MAP_OUT},  {"--pcap", true, OPT_PCAP},
+        {"--packet", true, OPT_PACKET},    {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
@@ -107,6 +112,9 @@ int cmd_run(int argc, char **argv)
     uint64_t repeat = 1, budget = VM_DEFAULT_BUDGET;
     bool jit = false, json = false;
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
+    const char *pcap = NULL;
+    uint64_t packet = 0;
+    bool packet_set = false;
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
         switch (id) {
@@ -156,6 +164,17 @@ int cmd_run(int argc, char **argv)
         case OPT_MAP_OUT:
             map_out = val;
             break;
+        case OPT_PCAP:
+            pcap = val;
+            break;
+        case OPT_PACKET:
+            /* 0 is a valid packet index: parse as 1..max then shift */
+            if (strcmp(val, "0") == 0)
+                packet = 0;
+            else if (!cli_parse_count_opt("--packet", val, &packet))
+                return CLI_EXIT_BAD_INPUT;
+            packet_set = true;
+            break;
         case CLI_OPT_POSITIONAL:
             if (file) {
                 cli_error("run", "unexpected argument '%s' (see bpfemu run --help)", val);
@@ -178,14 +197,23 @@ int cmd_run(int argc, char **argv)
             cli_error("run", "--mem is for raw programs; give an object's packet with --data");
             return CLI_EXIT_BAD_INPUT;
         }
+        if (pcap && data_file) {
+            cli_error("run", "--pcap and --data are mutually exclusive");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        if (packet_set && !pcap) {
+            cli_error("run", "--packet needs --pcap");
+            return CLI_EXIT_BAD_INPUT;
+        }
         struct run_obj_opts o = {.file = file, .section = section, .data_file = data_file,
                                  .data_out = data_out, .ctx_in = ctx_in, .ctx_out = ctx_out,
                                  .map_in = map_in, .map_out = map_out, .repeat = repeat,
+                                 .pcap = pcap, .packet = packet,
                                  .budget = budget, .json = json};
         return run_object(&o);
     }
-    if (section || ctx_in || ctx_out || map_in || map_out) {
-        cli_error("run", "--section, --ctx-in/out and --map-in/out need an ELF object");
+    if (section || ctx_in || ctx_out || map_in || map_out || pcap || packet_set) {
+        cli_error("run", "--section, --pcap, --ctx-in/out and --map-in/out need an ELF object");
         return CLI_EXIT_BAD_INPUT;
     }
     if (mem_file && data_file) {

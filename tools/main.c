@@ -14,6 +14,7 @@ static const struct {
     {"run", cmd_run, "run a program once or N times, print r0"},
     {"conformance", cmd_conformance, "run bpf_conformance .data tests"},
     {"plugin", cmd_plugin, "bpf_conformance_runner plugin (program hex on stdin)"},
+    {"replay", cmd_replay, "replay a pcap/pcapng capture through an XDP or tc program"},
     {"bench", cmd_bench, "time an XDP program on a packet (bench/ harness interface)"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tools/map_json.h"
+#include "tools/pcap_packet.h"
 
 static void json_str(FILE *f, const char *s, size_t n)
 {
@@ -91,6 +92,8 @@ int run_object(const struct run_obj_opts *o)
 
     if (o->data_file && cli_read_file(o->data_file, &data, &data_len) != 0)
         goto out;
+    if (o->pcap && pcap_read_packet(o->pcap, o->packet, &data, &data_len) != 0)
+        goto out;
     if (o->ctx_in && cli_read_file(o->ctx_in, &ctx, &ctx_len) != 0)
         goto out;
     if (o->map_in && cli_read_file(o->map_in, &mapin, &mapin_len) != 0)
@@ -123,7 +126,7 @@ int run_object(const struct run_obj_opts *o)
     /* -EINVAL and friends are the kernel refusing the input; a fault of the
      * program is a failed run */
     bool input_error = xrc == -EINVAL || xrc == -ENOTSUP || xrc == -ENOSPC;
-    const char *action = xrc ? NULL : helper_action_name(info->prog_type, tr.retval);
+    const char *action = xrc ? NULL : helper_action_name(helper_prog_type(prog), tr.retval);
     if (o->json) {
         printf("{\"program\": ");
         json_str(stdout, info->name, strlen(info->name));

@@ -7,6 +7,8 @@
 
 struct run_obj_opts {
     const char *file, *section, *data_file, *data_out, *ctx_in, *ctx_out, *map_in, *map_out;
+    const char *pcap;          /* take the packet from a capture ... */
+    uint64_t packet;           /* ... this one, counted from 0 */
     uint64_t repeat, budget;
     uint32_t ncpus, cpu;
     bool json;

@@ -35,6 +35,7 @@ int cmd_run(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* ------------------------------------------------------------- util.c ---- */
 

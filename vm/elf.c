@@ -70,6 +70,9 @@ static int check_header(struct elf_ctx *c, const uint8_t *b, size_t size, uint64
     }
     if (shnum == 0)
         return elf_fail(c, -EINVAL, "no sections");
+    if (shnum >= SHN_LORESERVE)
+        return elf_fail(c, -E2BIG, "%llu sections, more than the %u supported",
+                        (unsigned long long)shnum, SHN_LORESERVE - 1);
     if ((size - eh.e_shoff) / sizeof(Elf64_Shdr) < shnum)
         return elf_fail(c, -EINVAL,
                         "truncated file: the section header table (%llu entries at offset %llu) ends past its end (%zu bytes)",
@@ -134,9 +137,10 @@ static int read_sections(struct elf_ctx *c, uint64_t shnum)
         s->entsize = sh.sh_entsize;
         s->map = -1;
         s->name = "";
+        s->name_off = sh.sh_name;
         if (i == 0)
             continue;
-        if (s->type != SHT_NOBITS && s->type != SHT_NULL &&
+        if (s->type != SHT_NOBITS &&
             (sh.sh_offset > c->size || s->size > c->size - sh.sh_offset))
             return elf_fail(c, -EINVAL,
                             "truncated file: section %u (%llu bytes at offset %llu) runs past its end (%zu bytes)",
@@ -155,12 +159,10 @@ static int read_sections(struct elf_ctx *c, uint64_t shnum)
     if (ss->size == 0 || ss->data[ss->size - 1] != '\0')
         return elf_fail(c, -EINVAL, "section name table does not end in a NUL");
     for (uint32_t i = 1; i < c->n_secs; i++) {
-        GElf_Shdr sh;
-        gelf_getshdr(elf_getscn(c->elf, i), &sh);
-        if (sh.sh_name >= ss->size)
+        if (c->secs[i].name_off >= ss->size)
             return elf_fail(c, -EINVAL, "section %u: name offset %u outside the section name table (%llu bytes)",
-                            i, sh.sh_name, (unsigned long long)ss->size);
-        c->secs[i].name = (const char *)ss->data + sh.sh_name;
+                            i, c->secs[i].name_off, (unsigned long long)ss->size);
+        c->secs[i].name = (const char *)ss->data + c->secs[i].name_off;
     }
     return 0;
 }
@@ -217,7 +219,7 @@ static int classify_sections(struct elf_ctx *c)
                                 n, (unsigned long long)(s->size / 8), VM_MAX_INSNS);
             s->n_insns = (uint32_t)(s->size / sizeof(struct bpf_insn));
         }
-        if (s->kind != SEC_OTHER && s->kind != SEC_REL) {
+        if (s->kind != SEC_OTHER && s->kind != SEC_REL && s->kind != SEC_SYMTAB) {
             int rc = sec_load_data(c, i);
             if (rc)
                 return rc;
@@ -395,7 +397,7 @@ static int collect_functions(struct elf_ctx *c)
             n++;
     }
     for (uint32_t i = 1; i < c->n_secs; i++)
-        if (c->secs[i].kind == SEC_PROG)
+        if (c->secs[i].kind == SEC_PROG || c->secs[i].kind == SEC_TEXT)
             n++; /* room for a section without function symbols */
     c->funcs = calloc(n ? n : 1, sizeof(*c->funcs));
     if (!c->funcs)
@@ -424,18 +426,31 @@ static int collect_functions(struct elf_ctx *c)
         f->sec = s->shndx;
         f->start = (uint32_t)(s->value / 8);
         f->len = (uint32_t)(s->size / 8);
-        f->is_prog = sec->kind == SEC_PROG && s->bind != STB_LOCAL;
+        f->global = s->bind != STB_LOCAL;
+        f->is_prog = sec->kind == SEC_PROG && f->global;
     }
+    /* An object with code in .text only (clang without SEC(), as uBPF
+     * users build them): its global functions are the programs, as older
+     * libbpf had it. */
+    bool any = false;
+    for (uint32_t k = 0; k < c->n_funcs && !any; k++)
+        any = c->funcs[k].is_prog;
+    for (uint32_t i = 1; i < c->n_secs && !any; i++)
+        any = c->secs[i].kind == SEC_PROG && c->secs[i].n_insns;
+    for (uint32_t k = 0; k < c->n_funcs && !any; k++)
+        if (c->funcs[k].global)
+            c->funcs[k].is_prog = true;
     /* A code section without any function symbol (hand-written assembly):
-     * the whole section is one program named after it. */
+     * the whole section is one program named after it (.text too when it
+     * is the only code). */
     for (uint32_t i = 1; i < c->n_secs; i++) {
         const struct elf_sec *sec = &c->secs[i];
-        if (sec->kind != SEC_PROG || sec->n_insns == 0)
+        if ((sec->kind != SEC_PROG && (sec->kind != SEC_TEXT || any)) || sec->n_insns == 0)
             continue;
-        bool any = false;
-        for (uint32_t k = 0; k < c->n_funcs && !any; k++)
-            any = c->funcs[k].sec == i;
-        if (any)
+        bool has = false;
+        for (uint32_t k = 0; k < c->n_funcs && !has; k++)
+            has = c->funcs[k].sec == i;
+        if (has)
             continue;
         if (strlen(sec->name) >= sizeof(((struct vm_obj_prog *)0)->name))
             return elf_fail(c, -EINVAL, "section '%s': no function symbol, and the section name is too long to name its program",
@@ -445,6 +460,7 @@ static int collect_functions(struct elf_ctx *c)
         f->sec = i;
         f->start = 0;
         f->len = sec->n_insns;
+        f->global = true;
         f->is_prog = true;
     }
     if (c->n_funcs > 1)
@@ -564,6 +580,31 @@ static void ctx_free(struct elf_ctx *c)
     free(c->buf);
 }
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Map names are how the runtime finds maps: they must be unique. */
+static int check_map_names(struct elf_ctx *c)
+{
+    uint32_t n = c->obj->n_maps;
+    if (n < 2)
+        return 0;
+    const char **names = malloc(n * sizeof(*names));
+    if (!names)
+        return elf_fail(c, -ENOMEM, "out of memory");
+    for (uint32_t i = 0; i < n; i++)
+        names[i] = c->obj->maps[i].name;
+    qsort(names, n, sizeof(*names), cmp_str_ptr);
+    int rc = 0;
+    for (uint32_t i = 1; i < n && !rc; i++)
+        if (strcmp(names[i], names[i - 1]) == 0)
+            rc = elf_fail(c, -EINVAL, "map name '%s' is used twice", names[i]);
+    free(names);
+    return rc;
+}
+
 static int load(struct elf_ctx *c, const void *buf, size_t size)
 {
     uint64_t shnum = 0;
@@ -607,10 +648,8 @@ static int load(struct elf_ctx *c, const void *buf, size_t size)
             return rc;
     if ((rc = elf_maps_data(c)))
         return rc;
-    for (uint32_t i = 0; i < c->obj->n_maps; i++)
-        for (uint32_t j = 0; j < i; j++)
-            if (strcmp(c->obj->maps[i].name, c->obj->maps[j].name) == 0)
-                return elf_fail(c, -EINVAL, "map name '%s' is used twice", c->obj->maps[i].name);
+    if ((rc = check_map_names(c)))
+        return rc;
 
     if (btf_ext && (rc = elf_btf_ext(c, btf_ext)))
         return rc;

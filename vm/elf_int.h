@@ -50,12 +50,12 @@ enum elf_sec_kind {
     SEC_BTF,
     SEC_BTF_EXT,
     SEC_SYMTAB,
-    SEC_STRTAB,
     SEC_REL,
 };
 
 struct elf_sec {
     const char *name;         /* in the section-name table (the file copy) */
+    uint32_t name_off;        /* sh_name */
     uint32_t type;            /* sh_type */
     uint64_t flags;           /* sh_flags */
     uint32_t link, info;      /* sh_link, sh_info */
@@ -85,6 +85,7 @@ struct elf_func {
     const char *name;
     uint32_t sec;
     uint32_t start, len;      /* in slots, within the section */
+    bool global;              /* not STB_LOCAL */
     bool is_prog;
 };
 

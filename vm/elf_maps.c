@@ -232,9 +232,9 @@ int elf_maps_btf(struct elf_ctx *c, uint32_t sec)
         const char *name = elf_btf_str(c, var->name_off);
         if (!name || !name[0])
             return elf_fail(c, -EINVAL, "section '.maps': DATASEC entry %u has no name", k);
-        if (strlen(name) + strlen(".inner") > MAP_NAME_MAX)
+        if (strlen(name) > MAP_NAME_MAX)
             return elf_fail(c, -EINVAL, "section '.maps': map name '%s' is longer than %zu characters",
-                            name, MAP_NAME_MAX - strlen(".inner"));
+                            name, MAP_NAME_MAX);
         const struct elf_sym *sym = elf_sym_in(c, sec, name);
         if (!sym)
             return elf_fail(c, -EINVAL, "section '.maps': map '%s' has no symbol", name);
@@ -256,6 +256,9 @@ int elf_maps_btf(struct elf_ctx *c, uint32_t sec)
             return rc;
         if (bm.inner_struct) {
             char iname[sizeof d.name];
+            if (strlen(name) + strlen(".inner") > MAP_NAME_MAX)
+                return elf_fail(c, -EINVAL, "section '.maps': map name '%s' is too long for its inner map's name '%s.inner' (%zu characters at most)",
+                                name, name, MAP_NAME_MAX);
             snprintf(iname, sizeof iname, "%s.inner", name);
             struct elf_btf_map im;
             if ((rc = elf_btf_map_def(c, iname, bm.inner_struct, true, &im)))

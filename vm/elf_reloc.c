@@ -16,8 +16,8 @@
  * elf_link_prog lays a program out as libbpf does: the program's own slots,
  * then each subprogram it calls (transitively), appended once, depth-first
  * (a subprogram's own callees follow it before the caller's next callee,
- * as libbpf's recursive bpf_object__reloc_code has it); call imms become relative to the new layout; lddw of
- * maps get src_reg BPF_PSEUDO_MAP_IDX / BPF_PSEUDO_MAP_IDX_VALUE with the map
+ * as libbpf's recursive bpf_object__reloc_code has it); call imms become
+ * relative to the new layout; lddw of maps get src_reg BPF_PSEUDO_MAP_IDX / BPF_PSEUDO_MAP_IDX_VALUE with the map
  * index in imm (and the value offset in the second slot's imm); callback
  * addresses get src_reg BPF_PSEUDO_FUNC and an imm relative like a call's
  * (target = slot + imm + 1), the subprogram appended as for a call. Line info
@@ -117,11 +117,12 @@ int elf_reloc_collect(struct elf_ctx *c, uint32_t secidx)
                 r->kind = REL_MAP;
                 r->map = (uint32_t)m;
             } else if (ts->kind == SEC_DATA) {
-                int64_t off = (int64_t)sym->value + (int64_t)in.imm;
                 if (ts->map < 0)
                     return elf_fail(c, -EINVAL, "section '%s': %sinsn %u: '%s' points into section '%s', which is empty",
                                     s->name, where, i, sn, ts->name);
-                if (sym->value > ts->size || off < 0 || (uint64_t)off >= ts->size)
+                /* sections are at most ELF_MAX_DATA_SIZE: no overflow below */
+                int64_t off = sym->value > ts->size ? -1 : (int64_t)sym->value + (int64_t)in.imm;
+                if (off < 0 || (uint64_t)off >= ts->size)
                     return elf_fail(c, -EINVAL, "section '%s': %sinsn %u: '%s'%+d is offset %lld, outside section '%s' (%llu bytes)",
                                     s->name, where, i, sn, in.imm, (long long)off, ts->name,
                                     (unsigned long long)ts->size);
@@ -137,7 +138,7 @@ int elf_reloc_collect(struct elf_ctx *c, uint32_t secidx)
                 if (in.src_reg != 0 && in.src_reg != BPF_PSEUDO_FUNC)
                     return elf_fail(c, -EINVAL, "section '%s': %sinsn %u: address of function '%s' loaded with src_reg %u",
                                     s->name, where, i, sn, in.src_reg);
-                int64_t off = (int64_t)sym->value + (int64_t)in.imm;
+                int64_t off = sym->value > ts->size ? -1 : (int64_t)sym->value + (int64_t)in.imm;
                 int32_t f = off >= 0 && off % 8 == 0 && (uint64_t)off < ts->size
                                 ? elf_func_starting(c, sym->shndx, (uint32_t)(off / 8))
                                 : -1;
@@ -172,8 +173,8 @@ int elf_reloc_collect(struct elf_ctx *c, uint32_t secidx)
             int64_t t = (int64_t)(sym->value / 8) + (int64_t)in.imm + 1;
             int32_t f = t >= 0 && t < (int64_t)ts->n_insns ? elf_func_starting(c, sym->shndx, (uint32_t)t) : -1;
             if (f < 0)
-                return elf_fail(c, -EINVAL, "section '%s': %sinsn %u: call to '%s'%+d: insn %lld of section '%s' is not the start of a function",
-                                s->name, where, i, sn, in.imm + 1, (long long)t, ts->name);
+                return elf_fail(c, -EINVAL, "section '%s': %sinsn %u: call to '%s'%+lld: insn %lld of section '%s' is not the start of a function",
+                                s->name, where, i, sn, (long long)in.imm + 1, (long long)t, ts->name);
             r->kind = REL_CALL;
             r->func = (uint32_t)f;
         } else {

@@ -134,9 +134,6 @@ int vm_interp_slow_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsign
         if (why)
             return vm_interp_stop(run, pc, -EACCES, "invalid ctx access at off %llu size %u: %s",
                                   (unsigned long long)(addr - r->start), size, why);
-        if (write && BPF_CLASS(in->code) == BPF_ST)
-            return vm_interp_stop(run, pc, -EACCES,
-                                  "BPF_ST stores into R%u ctx is not allowed", in->dst_reg);
         rc = r->ctx_access(run, r, (uint32_t)(addr - r->start), size, write, value, &why);
         if (rc)
             return vm_interp_stop(run, pc, rc, "invalid %s ctx access off=%llu size=%u: %s",
