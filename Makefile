@@ -50,11 +50,17 @@ $(BUILD)/libbpfemu.so: $(LIB_OBJ)
 $(BUILD)/bpfemu: $(TOOL_OBJ) $(BUILD)/libbpfemu.a
 	$(CC) $(SAN_FLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libbpfemu.a $(LDLIBS_ALL)
 
+# small BPF C fixtures of the ELF loader's tests
+ELF_FIXTURES := $(patsubst tests/unit/elf/%.bpf.c,tests/unit/elf/build/%.o,$(wildcard tests/unit/elf/*.bpf.c))
+tests/unit/elf/build/%.o: tests/unit/elf/%.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
+
 # the CLI's pieces other than main(), for tests that use them (map JSON, ...)
 $(BUILD)/libbpfemu-tools.a: $(filter-out %/tools/main.o,$(TOOL_OBJ))
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libbpfemu-tools.a $(BUILD)/libbpfemu.a
+$(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libbpfemu-tools.a $(BUILD)/libbpfemu.a $(ELF_FIXTURES)
 	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libbpfemu-tools.a $(BUILD)/libbpfemu.a \
 	    $(LDLIBS_ALL) -lpcap -lcriterion
 
@@ -162,7 +168,7 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bpfemu.pc
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz tests/unit/elf/build
 	$(MAKE) -C corpus clean
 
 .PHONY: all demo deps test check-suites asan bench fuzz install clean corpus kernel-check kernel-diff-skb

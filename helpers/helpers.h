@@ -148,6 +148,11 @@ struct helper_env_opts {
 };
 /* The program type a program runs as (its section's, or inferred). */
 uint32_t helper_prog_type(const struct helper_prog *prog);
+/* The program's VM (for coverage: vm_coverage_enable / vm_coverage_hits;
+ * slot indexes match helper_prog_info(prog)->prog and its line info). */
+struct vm *helper_prog_vm(struct helper_prog *prog);
+/* Turn coverage on for every program of the environment. */
+int helper_env_coverage_enable(struct helper_env *env);
 
 /* Instantiate an object: create its maps (global data initialised,
  * prog arrays and map-in-map filled), resolve each program's map

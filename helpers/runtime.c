@@ -346,6 +346,17 @@ struct maps_map *helper_env_map_at(struct helper_env *env, uint32_t i, const cha
 
 const struct vm_obj_prog *helper_prog_info(const struct helper_prog *prog) { return prog->info; }
 uint32_t helper_prog_type(const struct helper_prog *prog) { return prog->prog_type; }
+struct vm *helper_prog_vm(struct helper_prog *prog) { return prog->vm; }
+
+int helper_env_coverage_enable(struct helper_env *env)
+{
+    for (uint32_t i = 0; i < env->n_progs; i++) {
+        int rc = vm_coverage_enable(env->progs[i].vm);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
 
 int helper_env_override(struct helper_env *env, int32_t id, vm_helper_fn fn, void *user)
 {

@@ -11,6 +11,7 @@
 #error "bpfemu's interpreter assumes a little-endian host"
 #endif
 
+#define VM_COVERAGE 0
 #define VM_CHECKED 1
 #define VM_INTERP_NAME vm_interp_checked
 #include "vm/interp_body.h"
@@ -22,6 +23,16 @@
 #include "vm/interp_body.h"
 #undef VM_CHECKED
 #undef VM_INTERP_NAME
+#undef VM_COVERAGE
+
+/* checked, counting every executed slot and taken jump (coverage) */
+#define VM_COVERAGE 1
+#define VM_CHECKED 1
+#define VM_INTERP_NAME vm_interp_coverage
+#include "vm/interp_body.h"
+#undef VM_CHECKED
+#undef VM_INTERP_NAME
+#undef VM_COVERAGE
 
 /* Does region r allow [addr, addr+size) with `flags`? false with *why when
  * addr is inside r but the access is not allowed; *inside says whether addr

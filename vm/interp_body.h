@@ -20,7 +20,8 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
     }
 
     const struct vm *vm = run->vm;
-    const struct vm_dinsn *const code = vm->code[VM_CHECKED ? VM_MODE_CHECKED : VM_MODE_TRUSTED];
+    const struct vm_dinsn *const code =
+        vm->code[VM_COVERAGE ? VM_CODE_COVERAGE : VM_CHECKED ? VM_MODE_CHECKED : VM_MODE_TRUSTED];
     const struct vm_dinsn *pc = code + run->entry_pc;
     const uintptr_t stack_lo = (uintptr_t)run->stack;
     const uint64_t stack_span = sizeof(run->stack);
@@ -49,7 +50,11 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
 #define SRC reg[pc->src]
 #define IMM ((uint64_t)(int64_t)pc->imm) /* sign-extended, as 64-bit ops use it */
 #define IMM32 ((uint32_t)pc->imm)
+#if VM_COVERAGE
+#define DISPATCH() do { count++; vm->cov_hits[pc - code]++; goto *pc->op; } while (0)
+#else
 #define DISPATCH() do { count++; goto *pc->op; } while (0)
+#endif
 #define NEXT() do { pc++; DISPATCH(); } while (0)
 #if VM_CHECKED
 #define BUDGET() do { if (__builtin_expect(count >= budget, 0)) goto budget_out; } while (0)
@@ -75,7 +80,12 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
 #define CHECK_ATOMIC(a, sz) do { } while (0)
 #endif
 /* the budget is checked before a taken jump moves pc, so a fault names the jump */
-#define TAKE(o) do { BUDGET(); pc += 1 + (int64_t)(o); DISPATCH(); } while (0)
+#if VM_COVERAGE
+#define TAKEN() vm->cov_taken[pc - code]++
+#else
+#define TAKEN() do { } while (0)
+#endif
+#define TAKE(o) do { BUDGET(); TAKEN(); pc += 1 + (int64_t)(o); DISPATCH(); } while (0)
 
     DISPATCH();
 
@@ -357,6 +367,7 @@ out:
 #undef CHECK
 #undef CHECK_ATOMIC
 #undef TAKE
+#undef TAKEN
 #undef ALU2
 #undef LDX
 #undef STORE

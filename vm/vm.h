@@ -246,6 +246,15 @@ vm_helper_fn vm_get_helper(const struct vm *vm, uint32_t id);
 
 void vm_set_mode(struct vm *vm, enum vm_mode mode);
 enum vm_mode vm_get_mode(const struct vm *vm);
+/* Coverage: from now on checked runs of this VM count, per slot, how often
+ * it executed and how often a jump at it was taken (so a conditional
+ * jump's not-taken count is hits - taken). Counts accumulate over runs
+ * (and threads, without locking: approximate under concurrency). The
+ * arrays have prog->len entries; NULL while coverage is off. */
+int vm_coverage_enable(struct vm *vm);
+const uint64_t *vm_coverage_hits(const struct vm *vm);
+const uint64_t *vm_coverage_taken(const struct vm *vm);
+
 /* Instructions a checked run may execute before it is stopped (default
  * VM_DEFAULT_BUDGET). Trusted runs ignore it. */
 #define VM_DEFAULT_BUDGET 100000000ull

@@ -15,13 +15,15 @@ static int set_err(char *err, size_t errlen, int code, const char *msg)
     return code;
 }
 
-static int decode(struct vm *vm, enum vm_mode mode)
+static int decode(struct vm *vm, int which)
 {
     const void *const *labels;
-    if (mode == VM_MODE_CHECKED)
+    if (which == VM_MODE_CHECKED)
         vm_interp_checked(NULL, &labels);
-    else
+    else if (which == VM_MODE_TRUSTED)
         vm_interp_trusted(NULL, &labels);
+    else
+        vm_interp_coverage(NULL, &labels);
     const struct vm_prog *p = vm->prog;
     struct vm_dinsn *code = calloc((size_t)p->len + 1, sizeof(*code));
     if (!code)
@@ -41,7 +43,7 @@ static int decode(struct vm *vm, enum vm_mode mode)
             code[i + 1].imm = (int32_t)VM_FUNC_TAG;
         }
     code[p->len].op = labels[VM_OP_FELL_OFF];
-    vm->code[mode] = code;
+    vm->code[which] = code;
     return 0;
 }
 
@@ -72,7 +74,8 @@ int vm_create(const struct vm_prog *prog, struct vm **out, char *err, size_t err
         if (vm_insn_is_lddw(&prog->insns[i]))
             vm->ops[++i] = VM_OP_INVALID;
     }
-    if (decode(vm, VM_MODE_CHECKED) || decode(vm, VM_MODE_TRUSTED)) {
+    if (decode(vm, VM_MODE_CHECKED) || decode(vm, VM_MODE_TRUSTED) ||
+        decode(vm, VM_CODE_COVERAGE)) {
         vm_destroy(vm);
         return set_err(err, errlen, -ENOMEM, "out of memory");
     }
@@ -88,6 +91,9 @@ void vm_destroy(struct vm *vm)
         free(vm->helpers[i].name);
     free(vm->code[0]);
     free(vm->code[1]);
+    free(vm->code[2]);
+    free(vm->cov_hits);
+    free(vm->cov_taken);
     free(vm->ops);
     vm_prog_free(vm->prog);
     free(vm);
@@ -152,9 +158,29 @@ int vm_run_add_region_desc(struct vm_run *run, const struct vm_region *r)
 
 static int exec_one(struct vm_run *run)
 {
-    return run->vm->mode == VM_MODE_TRUSTED ? vm_interp_trusted(run, NULL)
-                                            : vm_interp_checked(run, NULL);
+    const struct vm *vm = run->vm;
+    if (vm->mode == VM_MODE_TRUSTED)
+        return vm_interp_trusted(run, NULL);
+    return vm->cov_hits ? vm_interp_coverage(run, NULL) : vm_interp_checked(run, NULL);
 }
+
+int vm_coverage_enable(struct vm *vm)
+{
+    if (vm->cov_hits)
+        return 0;
+    vm->cov_hits = calloc(vm->prog->len + 1u, sizeof(uint64_t));
+    vm->cov_taken = calloc(vm->prog->len + 1u, sizeof(uint64_t));
+    if (!vm->cov_hits || !vm->cov_taken) {
+        free(vm->cov_hits);
+        free(vm->cov_taken);
+        vm->cov_hits = vm->cov_taken = NULL;
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+const uint64_t *vm_coverage_hits(const struct vm *vm) { return vm->cov_hits; }
+const uint64_t *vm_coverage_taken(const struct vm *vm) { return vm->cov_taken; }
 
 int vm_run_exec(struct vm_run *run)
 {

@@ -24,8 +24,11 @@ struct vm_helper_slot {
 
 struct vm {
     struct vm_prog *prog;
-    /* decoded code per mode, prog->len slots plus a FELL_OFF sentinel */
-    struct vm_dinsn *code[2];
+    /* decoded code per mode (checked, trusted, checked with coverage),
+     * prog->len slots plus a FELL_OFF sentinel */
+    struct vm_dinsn *code[3];
+    uint64_t *cov_hits;         /* per slot: times executed (coverage on) */
+    uint64_t *cov_taken;        /* per slot: times a jump there was taken */
     enum vm_op *ops;            /* decoded handler id per slot (mode-free) */
     enum vm_mode mode;
     uint64_t budget;
@@ -39,6 +42,8 @@ enum vm_op vm_decode_op(const struct bpf_insn *in);
  * return (through `labels`) their label table, indexed by enum vm_op. */
 int vm_interp_checked(struct vm_run *run, const void *const **labels);
 int vm_interp_trusted(struct vm_run *run, const void *const **labels);
+int vm_interp_coverage(struct vm_run *run, const void *const **labels);
+#define VM_CODE_COVERAGE 2 /* index in vm->code */
 
 /* Cold path of the checked loop: a bad access stops the run with a message
  * naming the instruction, address, size and base register. */

@@ -452,3 +452,32 @@ Test(interp, callbacks_run_in_their_own_frame)
     }
     vm_destroy(vm);
 }
+
+Test(interp, coverage_counts_slots_and_taken_jumps)
+{
+    /* r0 = sum 1..3 with a loop; then a never-taken branch */
+    struct bpf_insn p[] = {MOV64_IMM(0, 0), MOV64_IMM(1, 3), ALU64_REG(BPF_ADD, 0, 1),
+                           ALU64_IMM(BPF_SUB, 1, 1), JMP_IMM(BPF_JNE, 1, 0, -3),
+                           JMP_IMM(BPF_JEQ, 0, 99, 1), EXIT(), MOV64_IMM(0, 1), EXIT()};
+    char err[VM_ERR_LEN];
+    struct vm_prog *prog;
+    struct vm *vm;
+    cr_assert_eq(vm_prog_from_bytes(p, sizeof p, "t", &prog, err, sizeof err), 0);
+    cr_assert_eq(vm_create(prog, &vm, err, sizeof err), 0, "%s", err);
+    vm_prog_free(prog);
+    cr_assert_null(vm_coverage_hits(vm));
+    cr_assert_eq(vm_coverage_enable(vm), 0);
+    static struct vm_run run;
+    vm_run_init(&run, vm);
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(vm_run_exec(&run), 0, "%s", run.errmsg);
+    cr_assert_eq(run.r0, 6);
+    const uint64_t *hits = vm_coverage_hits(vm), *taken = vm_coverage_taken(vm);
+    uint64_t want_hits[] = {2, 2, 6, 6, 6, 2, 2, 0, 0};
+    uint64_t want_taken[] = {0, 0, 0, 0, 4, 0, 0, 0, 0};
+    for (unsigned i = 0; i < N(p); i++) {
+        cr_assert_eq(hits[i], want_hits[i], "slot %u: %llu hits", i, (unsigned long long)hits[i]);
+        cr_assert_eq(taken[i], want_taken[i], "slot %u: %llu taken", i, (unsigned long long)taken[i]);
+    }
+    vm_destroy(vm);
+}
