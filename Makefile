@@ -50,9 +50,13 @@ $(BUILD)/libbpfemu.so: $(LIB_OBJ)
 $(BUILD)/bpfemu: $(TOOL_OBJ) $(BUILD)/libbpfemu.a
 	$(CC) $(SAN_FLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libbpfemu.a $(LDLIBS_ALL)
 
-# small BPF C fixtures of the ELF loader's tests
-ELF_FIXTURES := $(patsubst tests/unit/elf/%.bpf.c,tests/unit/elf/build/%.o,$(wildcard tests/unit/elf/*.bpf.c))
+# small BPF C fixtures of the unit tests (ELF loader, CLI)
+ELF_FIXTURES := $(patsubst tests/unit/elf/%.bpf.c,tests/unit/elf/build/%.o,$(wildcard tests/unit/elf/*.bpf.c)) \
+                $(patsubst tests/unit/cli/%.bpf.c,tests/unit/cli/build/%.o,$(wildcard tests/unit/cli/*.bpf.c))
 tests/unit/elf/build/%.o: tests/unit/elf/%.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
+tests/unit/cli/build/%.o: tests/unit/cli/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
 
@@ -168,7 +172,7 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bpfemu.pc
 
 clean:
-	rm -rf build build-asan build-fuzz tests/unit/elf/build
+	rm -rf build build-asan build-fuzz tests/unit/elf/build tests/unit/cli/build
 	$(MAKE) -C corpus clean
 
 .PHONY: all demo deps test check-suites asan bench fuzz install clean corpus kernel-check kernel-diff-skb

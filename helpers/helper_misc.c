@@ -14,9 +14,19 @@ HELPER_FN(jiffies64) { return helper_cc(run)->now_ns / 4000000u; }
 HELPER_FN(get_prandom_u32) { return helper_env_next_prandom(helper_cc(run)->env) >> 32; }
 HELPER_FN(get_smp_processor_id) { return helper_cc(run)->cpu; }
 HELPER_FN(get_numa_node_id) { return 0; }
-/* A fixed task: pid = tgid = 4242, uid = gid = 0, comm "bpfemu". */
-HELPER_FN(get_current_pid_tgid) { return (4242ull << 32) | 4242u; }
-HELPER_FN(get_current_uid_gid) { return 0; }
+/* The task the program runs "in": helper_env_opts (default pid = tgid =
+ * 4242, uid = gid = 0, comm "bpfemu"). */
+HELPER_FN(get_current_pid_tgid)
+{
+    const struct helper_env_opts *o = &helper_cc(run)->env->opts;
+    return (uint64_t)o->tgid << 32 | o->pid;
+}
+
+HELPER_FN(get_current_uid_gid)
+{
+    const struct helper_env_opts *o = &helper_cc(run)->env->opts;
+    return (uint64_t)o->gid << 32 | o->uid;
+}
 
 HELPER_FN(get_current_comm)
 {
@@ -26,7 +36,7 @@ HELPER_FN(get_current_comm)
     if (r2 == 0)
         return (uint64_t)-EINVAL;
     memset(buf, 0, r2);
-    strncpy(buf, "bpfemu", r2 - 1);
+    strncpy(buf, helper_cc(run)->env->opts.comm, r2 - 1);
     return 0;
 }
 

@@ -145,6 +145,9 @@ struct helper_env_opts {
     uint64_t budget;           /* checked-mode instruction budget, 0 = default */
     uint32_t default_prog_type;/* for sections that name no type (0: the
                                   type the object's other programs share) */
+    bool task_given;           /* else pid = tgid = 4242, uid = gid = 0, "bpfemu" */
+    uint32_t pid, tgid, uid, gid;
+    char comm[16];
 };
 /* The program type a program runs as (its section's, or inferred). */
 uint32_t helper_prog_type(const struct helper_prog *prog);
@@ -209,6 +212,43 @@ struct helper_test_run {
 int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *err,
                     size_t errlen);
 void helper_test_run_free(struct helper_test_run *tr);
+
+/* The network bpf_fib_lookup answers from (devices, routes, neighbours):
+ * given by the user, borrowed by the environment (keep it alive). */
+struct helper_net_dev {
+    uint32_t ifindex;
+    uint8_t mac[6];
+    uint32_t mtu;              /* 0 means 1500 */
+    bool forwarding;           /* net.ipv{4,6}.conf.<dev>.forwarding */
+};
+struct helper_net_route {
+    uint8_t family;            /* AF_INET or AF_INET6 */
+    uint8_t prefix_len;
+    uint8_t type;              /* RTN_UNICAST, RTN_LOCAL, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
+    uint8_t dst[16];
+    uint8_t gw[16];            /* next hop; all zero: directly connected */
+    uint32_t ifindex;          /* egress device */
+    uint32_t metric;
+    uint32_t mtu;              /* route MTU; 0: the device's */
+};
+struct helper_net_neigh {
+    uint8_t family;
+    uint8_t addr[16];
+    uint32_t ifindex;
+    uint8_t mac[6];
+};
+struct helper_net {
+    const struct helper_net_dev *devs;
+    uint32_t n_devs;
+    const struct helper_net_route *routes; /* longest prefix wins, then lowest metric */
+    uint32_t n_routes;
+    const struct helper_net_neigh *neighs;
+    uint32_t n_neighs;
+};
+void helper_env_set_net(struct helper_env *env, const struct helper_net *net);
+/* The device `ifindex` of env->net, or NULL (also when there is no table). */
+const struct helper_net_dev *helper_net_dev(const struct helper_env *env, uint32_t ifindex);
+
 
 /* Names of return values: "XDP_PASS", "TC_ACT_SHOT", ...; NULL if none. */
 const char *helper_action_name(uint32_t prog_type, uint32_t retval);

@@ -152,40 +152,6 @@ int helper_run_loop(struct helper_prog *prog, struct helper_call_ctx *cc, struct
  * lookup returns BPF_FIB_LKUP_RET_NOT_FWDED and any ifindex is accepted as
  * a device with an all-zero MAC address (as loopback has). The table is
  * borrowed: it must outlive the environment. (helpers/helper_skb.c) */
-struct helper_net_dev {
-    uint32_t ifindex;
-    uint8_t mac[6];
-    uint32_t mtu;              /* 0 means 1500 */
-    bool forwarding;           /* net.ipv{4,6}.conf.<dev>.forwarding */
-};
-struct helper_net_route {
-    uint8_t family;            /* AF_INET or AF_INET6 */
-    uint8_t prefix_len;
-    uint8_t type;              /* RTN_UNICAST, RTN_LOCAL, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
-    uint8_t dst[16];
-    uint8_t gw[16];            /* next hop; all zero: directly connected */
-    uint32_t ifindex;          /* egress device */
-    uint32_t metric;
-    uint32_t mtu;              /* route MTU; 0: the device's */
-};
-struct helper_net_neigh {
-    uint8_t family;
-    uint8_t addr[16];
-    uint32_t ifindex;
-    uint8_t mac[6];
-};
-struct helper_net {
-    const struct helper_net_dev *devs;
-    uint32_t n_devs;
-    const struct helper_net_route *routes; /* longest prefix wins, then lowest metric */
-    uint32_t n_routes;
-    const struct helper_net_neigh *neighs;
-    uint32_t n_neighs;
-};
-void helper_env_set_net(struct helper_env *env, const struct helper_net *net);
-/* The device `ifindex` of env->net, or NULL (also when there is no table). */
-const struct helper_net_dev *helper_net_dev(const struct helper_env *env, uint32_t ifindex);
-
 /* Internet checksum pieces (helpers/helper_csum.c). */
 uint32_t helper_csum_partial(const uint8_t *p, size_t len, uint32_t sum);
 uint16_t helper_csum_fold(uint32_t sum);

@@ -280,6 +280,12 @@ int helper_env_create(const struct vm_object *obj, const struct helper_env_opts 
         env->opts.clock_step_ns = 1000;
     if (!env->opts.prng_seed)
         env->opts.prng_seed = 1;
+    if (!env->opts.task_given) {
+        env->opts.pid = env->opts.tgid = 4242;
+        env->opts.uid = env->opts.gid = 0;
+        snprintf(env->opts.comm, sizeof(env->opts.comm), "bpfemu");
+    }
+    env->opts.comm[sizeof(env->opts.comm) - 1] = 0;
     env->prng = env->opts.prng_seed;
     pthread_mutex_init(&env->lock, NULL);
     int rc = create_maps(env, err, errlen);

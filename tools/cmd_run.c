@@ -39,6 +39,7 @@ static const char run_help[] =
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
     "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
     "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
+    ENV_CLI_HELP
     "  --mem HEX-FILE   input data as whitespace-separated hex bytes (\"00 1f\")\n"
     "  --data FILE      input data: the file's bytes\n"
     "  --data-out FILE  write the data buffer as the program left it (also\n"
@@ -104,7 +105,8 @@ int cmd_run(int argc, char **argv)
         {"--section", true, OPT_SECTION},  {"--ctx-in", true, OPT_CTX_IN},
         {"--ctx-out", true, OPT_CTX_OUT},  {"--map-in", true, OPT_MAP_IN},
         {"--map-out", true, OPT_MAP_OUT},  {"--pcap", true, OPT_PCAP},
-        {"--packet", true, OPT_PACKET},    {NULL, false, 0},
+        {"--packet", true, OPT_PACKET},    ENV_CLI_OPTION_TABLE,
+        {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
@@ -114,7 +116,8 @@ int cmd_run(int argc, char **argv)
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
     const char *pcap = NULL;
     uint64_t packet = 0;
-    bool packet_set = false;
+    bool packet_set = false, env_set = false;
+    struct env_cli envo = {0};
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
         switch (id) {
@@ -175,6 +178,15 @@ int cmd_run(int argc, char **argv)
                 return CLI_EXIT_BAD_INPUT;
             packet_set = true;
             break;
+        default: {
+            bool bad;
+            if (env_cli_option(&envo, id, val, &bad)) {
+                if (bad)
+                    return CLI_EXIT_BAD_INPUT;
+                env_set = true;
+            }
+            break;
+        }
         case CLI_OPT_POSITIONAL:
             if (file) {
                 cli_error("run", "unexpected argument '%s' (see bpfemu run --help)", val);
@@ -208,12 +220,12 @@ int cmd_run(int argc, char **argv)
         struct run_obj_opts o = {.file = file, .section = section, .data_file = data_file,
                                  .data_out = data_out, .ctx_in = ctx_in, .ctx_out = ctx_out,
                                  .map_in = map_in, .map_out = map_out, .repeat = repeat,
-                                 .pcap = pcap, .packet = packet,
+                                 .pcap = pcap, .packet = packet, .env = &envo,
                                  .budget = budget, .json = json};
         return run_object(&o);
     }
-    if (section || ctx_in || ctx_out || map_in || map_out || pcap || packet_set) {
-        cli_error("run", "--section, --pcap, --ctx-in/out and --map-in/out need an ELF object");
+    if (section || ctx_in || ctx_out || map_in || map_out || pcap || packet_set || env_set) {
+        cli_error("run", "--section, --pcap, --ctx-in/out, --map-in/out and the runtime options need an ELF object");
         return CLI_EXIT_BAD_INPUT;
     }
     if (mem_file && data_file) {

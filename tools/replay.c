@@ -775,11 +775,15 @@ int replay_run(struct helper_env *env, struct helper_prog *prog, const struct re
     if (threaded && r.window < 2 * WORKER_BATCH)
         r.window = 2 * WORKER_BATCH;
     int rc = 0;
-    if (o->shard_n && o->shard_k >= o->shard_n)
+    if (o->shard_n && o->shard_k >= o->shard_n) {
+        if (o->pcap_fp)
+            fclose(o->pcap_fp);
         return rp_err(err, errlen, REPLAY_ERR_SETUP, "shard %u/%u: K must be below N", o->shard_k,
                       o->shard_n);
+    }
     char e2[512];
-    if (rp_in_open(o->pcap, &r.in, e2, sizeof e2))
+    if (o->pcap_fp ? rp_in_open_fp(o->pcap_fp, &r.in, e2, sizeof e2)
+                   : rp_in_open(o->pcap, &r.in, e2, sizeof e2))
         return rp_err(err, errlen, REPLAY_ERR_SETUP, "%s: %s", o->pcap, e2);
     pthread_mutex_init(&r.dmu, NULL);
     pthread_cond_init(&r.dcv, NULL);

@@ -12,11 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "helpers/helpers.h"
 
 struct replay_opts {
     const char *pcap;          /* the capture ("-" = stdin) */
+    FILE *pcap_fp;             /* or an open stream (closed by replay_run); pcap names it */
     const char *out;           /* every packet, verdict attached (pcapng; .pcap: none) */
     const char *out_pass, *out_drop, *out_tx, *out_redirect; /* split by action */
     const char *trace;         /* "<packet>: <trace_printk line>" */

@@ -101,13 +101,20 @@ int run_object(const struct run_obj_opts *o)
     if ((rc = object_open(o->file, &obj, err, sizeof err)))
         goto out;
     rc = CLI_EXIT_BAD_INPUT;
-    struct helper_env_opts eo = {.ncpus = o->ncpus, .budget = o->budget};
+    struct helper_env_opts eo = o->env->opts;
+    uint32_t ncpus = eo.ncpus ? eo.ncpus : 1;
+    eo.budget = o->budget;
+    if (o->env->cpu >= ncpus) {
+        cli_error("--cpu", "CPU %u does not exist (--cpus %u)", o->env->cpu, ncpus);
+        goto out;
+    }
     if (helper_env_create(obj, &eo, &env, err, sizeof err)) {
         cli_error(o->file, "%s", err);
         goto out;
     }
-    if (mapin && map_json_load((const char *)mapin, mapin_len, env, o->ncpus ? o->ncpus : 1, err,
-                               sizeof err)) {
+    if (env_cli_apply(o->env, env))
+        goto out;
+    if (mapin && map_json_load((const char *)mapin, mapin_len, env, ncpus, err, sizeof err)) {
         cli_error(o->map_in, "%s", err);
         goto out;
     }
@@ -121,7 +128,7 @@ int run_object(const struct run_obj_opts *o)
     tr.ctx_in = ctx;
     tr.ctx_size_in = ctx_len;
     tr.repeat = (uint32_t)(o->repeat > UINT32_MAX ? UINT32_MAX : o->repeat);
-    tr.cpu = o->cpu;
+    tr.cpu = o->env->cpu;
     int xrc = helper_test_run(prog, &tr, err, sizeof err);
     /* -EINVAL and friends are the kernel refusing the input; a fault of the
      * program is a failed run */
@@ -183,11 +190,12 @@ int run_object(const struct run_obj_opts *o)
         rc = CLI_EXIT_BAD_INPUT;
     if (o->ctx_out && cli_write_file(o->ctx_out, tr.ctx_out, tr.ctx_size_out) != 0)
         rc = CLI_EXIT_BAD_INPUT;
-    if (o->map_out && write_map_out(o->map_out, env, o->ncpus ? o->ncpus : 1) != 0)
+    if (o->map_out && write_map_out(o->map_out, env, ncpus) != 0)
         rc = CLI_EXIT_BAD_INPUT;
 out:
     helper_test_run_free(&tr);
     helper_env_destroy(env);
+    env_cli_free(o->env);
     vm_object_free(obj);
     free(data);
     free(ctx);

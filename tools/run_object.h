@@ -3,6 +3,7 @@
 #define BPFEMU_TOOLS_RUN_OBJECT_H
 
 #include "helpers/helpers.h"
+#include "tools/env_cli.h"
 #include "tools/tools.h"
 
 struct run_obj_opts {
@@ -10,7 +11,7 @@ struct run_obj_opts {
     const char *pcap;          /* take the packet from a capture ... */
     uint64_t packet;           /* ... this one, counted from 0 */
     uint64_t repeat, budget;
-    uint32_t ncpus, cpu;
+    struct env_cli *env;       /* runtime options (never NULL) */
     bool json;
 };
 

@@ -851,3 +851,44 @@ Test(cli, bench_errors)
     EXPECT(r, 2, "", e);
     res_free(&r);
 }
+
+/* The runtime options of `run OBJ`: task identity, clock, CPU and the
+ * network bpf_fib_lookup answers from, seen by the program itself. */
+Test(cli, run_object_runtime_options)
+{
+    const char *obj = "unit/cli/build/env.o";
+    uint8_t pkt[60] = {0};
+    write_bytes("pkt.bin", pkt, sizeof(pkt));
+    struct res r = RUN(NULL, "run", obj, "--data", tp("pkt.bin"));
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "retval: 2 (XDP_PASS)\n") == r.out, "stdout: %s", r.out);
+    cr_expect(strstr(r.out, "trace:\ntask 4242 4242 bpfemu\nids 0 0\nclock 1000000000 cpu 0\n"
+                            "fib 4 ifindex 1 dmac 0\n"), "stdout: %s", r.out);
+    res_free(&r);
+    write_text("net.json",
+               "{\"devices\": [{\"ifindex\": 1, \"mac\": \"02:00:00:00:00:01\"},\n"
+               "             {\"ifindex\": 2, \"mac\": \"02:00:00:00:00:02\"}],\n"
+               " \"routes\": [{\"dst\": \"10.0.1.0/24\", \"gw\": \"192.0.2.9\", \"ifindex\": 2}],\n"
+               " \"neighbors\": [{\"addr\": \"192.0.2.9\", \"ifindex\": 2, \"mac\": \"02:00:00:00:00:09\"}]}\n");
+    r = RUN(NULL, "run", obj, "--data", tp("pkt.bin"), "--pid", "7", "--tgid", "8", "--uid", "1000",
+            "--gid", "100", "--comm", "nginx", "--clock-ns", "5", "--cpus", "4", "--cpu", "3",
+            "--net", tp("net.json"));
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "trace:\ntask 7 8 nginx\nids 1000 100\nclock 5 cpu 3\n"
+                            "fib 0 ifindex 2 dmac 9\n"), "stdout: %s", r.out);
+    res_free(&r);
+    /* bad values get one line each */
+    write_text("bad.json", "{\"routes\": [{\"dst\": \"10.0.1.0/40\", \"ifindex\": 2}]}\n");
+    r = RUN(NULL, "run", obj, "--data", tp("pkt.bin"), "--net", tp("bad.json"));
+    char e[600];
+    snprintf(e, sizeof e, "bpfemu: %s: line 1: prefix length too long for the address family\n",
+             tp("bad.json"));
+    EXPECT(r, 2, "", e);
+    res_free(&r);
+    r = RUN(NULL, "run", obj, "--data", tp("pkt.bin"), "--cpu", "4");
+    EXPECT(r, 2, "", "bpfemu: --cpu: CPU 4 does not exist (--cpus 1)\n");
+    res_free(&r);
+    r = RUN(NULL, "run", obj, "--comm", "a-name-that-is-too-long");
+    EXPECT(r, 2, "", "bpfemu: --comm: 'a-name-that-is-too-long' is longer than 15 characters\n");
+    res_free(&r);
+}

@@ -645,8 +645,8 @@ static void check_converted(uint32_t linktype, const char *note_start)
         if (r->caplen < 14)
             continue; /* runts have no link header to convert */
         uint16_t type = (uint16_t)(r->data[12] << 8 | r->data[13]);
-        if (linktype == 101 && !((type == 0x0800 && r->data[14] >> 4 == 4) ||
-                                 (type == 0x86dd && r->data[14] >> 4 == 6)))
+        if (linktype == 101 && (r->caplen < 15 || !((type == 0x0800 && r->data[14] >> 4 == 4) ||
+                                 (type == 0x86dd && r->data[14] >> 4 == 6))))
             continue; /* raw IP carries IP only, its version says which */
         size_t hdr = linktype == 113 ? 16 : linktype == 276 ? 20 : 0;
         struct rec *o = add_rec(&conv);
