@@ -16,6 +16,7 @@ void helper_pkt_sync_region(struct vm_run *run)
     struct vm_region *r = &run->regions[cc->pkt_region];
     r->start = (uintptr_t)(cc->pkt.data_meta < cc->pkt.data ? cc->pkt.data_meta : cc->pkt.data);
     r->end = (uintptr_t)cc->pkt.data_end;
+    vm_run_regions_changed(run);
 }
 
 static size_t metalen(const struct helper_pkt *p) { return (size_t)(p->data - p->data_meta); }

@@ -167,6 +167,7 @@ void helper_env_destroy(struct helper_env *env);
 struct helper_prog *helper_env_prog(struct helper_env *env, const char *name);
 struct maps_map *helper_env_map(struct helper_env *env, const char *name);
 uint32_t helper_env_map_count(const struct helper_env *env);
+const struct vm_object *helper_env_object(const struct helper_env *env);
 struct maps_map *helper_env_map_at(struct helper_env *env, uint32_t i, const char **name);
 const struct vm_obj_prog *helper_prog_info(const struct helper_prog *prog);
 

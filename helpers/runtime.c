@@ -340,6 +340,7 @@ struct maps_map *helper_env_map(struct helper_env *env, const char *name)
 }
 
 uint32_t helper_env_map_count(const struct helper_env *env) { return env->obj->n_maps; }
+const struct vm_object *helper_env_object(const struct helper_env *env) { return env->obj; }
 
 struct maps_map *helper_env_map_at(struct helper_env *env, uint32_t i, const char **name)
 {

@@ -4,6 +4,9 @@
  *            "value_size": 8, "max_entries": 4,
  *            "entries": [{"key": "00000000", "value": "0100000000000000"}]}]}
  *
+ * When the object's BTF describes the map's types, each entry also has a
+ * "formatted" {"key": ..., "value": ...} with typed values (as bpftool -j
+ * prints them); input reads only the hex forms.
  * Keys and values are hex strings of exactly key_size / value_size bytes
  * (a JSON integer is accepted on input: little-endian in that size);
  * per-CPU maps give "values": [one hex string per CPU]. Ring buffers and
@@ -54,8 +57,22 @@ static int put_record(void *ctx, const void *data, size_t size)
     return 0;
 }
 
-static void dump_entries(FILE *f, struct maps_map *m, const struct maps_attr *a, uint32_t ncpus)
+/* The BTF form of one key or value, or JSON null. */
+static void put_typed(FILE *f, const struct vm_object *obj, uint32_t type_id, const void *data,
+                      size_t size)
 {
+    char *json = NULL;
+    if (type_id && vm_object_format(obj, type_id, data, size, &json) == 0)
+        fputs(json, f);
+    else
+        fputs("null", f);
+    free(json);
+}
+
+static void dump_entries(FILE *f, struct maps_map *m, const struct maps_attr *a, uint32_t ncpus,
+                         const struct vm_object *obj, const struct vm_map_def *def)
+{
+    bool typed = def && (def->btf_key_type_id || def->btf_value_type_id);
     size_t stride = (a->value_size + 7) & ~(size_t)7;
     size_t vlen = is_percpu(a->type) ? stride * ncpus : a->value_size;
     uint8_t *key = calloc(1, a->key_size + 1), *next = calloc(1, a->key_size + 1);
@@ -76,12 +93,28 @@ static void dump_entries(FILE *f, struct maps_map *m, const struct maps_attr *a,
                 fputs(c ? ", " : "", f);
                 put_hex(f, val + c * stride, a->value_size);
             }
-            fputs("]}", f);
+            fputc(']', f);
         } else {
             fputs(", \"value\": ", f);
             put_hex(f, val, a->value_size);
-            fputc('}', f);
         }
+        if (typed) {
+            fputs(", \"formatted\": {\"key\": ", f);
+            put_typed(f, obj, def->btf_key_type_id, key, a->key_size);
+            if (is_percpu(a->type)) {
+                fputs(", \"values\": [", f);
+                for (uint32_t c = 0; c < ncpus; c++) {
+                    fputs(c ? ", " : "", f);
+                    put_typed(f, obj, def->btf_value_type_id, val + c * stride, a->value_size);
+                }
+                fputs("]}", f);
+            } else {
+                fputs(", \"value\": ", f);
+                put_typed(f, obj, def->btf_value_type_id, val, a->value_size);
+                fputc('}', f);
+            }
+        }
+        fputc('}', f);
     }
     fputs(first ? "]" : "\n    ]", f);
     free(key);
@@ -114,7 +147,8 @@ void map_json_dump(FILE *f, struct helper_env *env, uint32_t ncpus)
                 maps_perf_consume(m, put_record, &rc);
             fputs("]}", f);
         } else if (has_plain_entries(a->type)) {
-            dump_entries(f, m, a, ncpus);
+            const struct vm_object *obj = helper_env_object(env);
+            dump_entries(f, m, a, ncpus, obj, i < obj->n_maps ? &obj->maps[i] : NULL);
             fputc('}', f);
         } else {
             fputs("\"entries\": []}", f);

@@ -291,8 +291,8 @@ struct rp_out {
     char *path;
     bool ng;
     bool oom;
-    char *vbuf;                /* RP_WBUF bytes, wlen used */
-    size_t wlen;
+    char *vbuf;                /* wcap bytes (growing to RP_WBUF), wlen used */
+    size_t wlen, wcap;
     uint8_t *blk;
     size_t blk_cap;
 };
@@ -313,9 +313,16 @@ static void put(struct rp_out *o, const void *p, size_t n)
         fwrite(p, 1, n, o->f);
         return;
     }
-    if (o->wlen + n > RP_WBUF)
+    if (o->wlen + n > o->wcap && o->wcap < RP_WBUF) { /* small outputs stay small */
+        char *g = realloc(o->vbuf, 2 * o->wcap);
+        if (g) {
+            o->vbuf = g;
+            o->wcap *= 2;
+        }
+    }
+    if (o->wlen + n > o->wcap)
         flush_wbuf(o);
-    if (n > RP_WBUF) {
+    if (n > o->wcap) {
         fwrite(p, 1, n, o->f);
         return;
     }
@@ -359,7 +366,8 @@ int rp_out_open(const char *path, const char *appl, struct rp_out **out, char *e
         free(o);
         return rp_fail(err, errlen, "%s: %s", path, strerror(e));
     }
-    o->vbuf = malloc(RP_WBUF);
+    o->wcap = 16384;
+    o->vbuf = malloc(o->wcap);
     if (!o->ng) {
         /* classic pcap, nanosecond timestamps, Ethernet */
         uint32_t hdr[6] = {0xa1b23c4d, 2 | (4u << 16), 0, 0, 262144, 1};

@@ -680,8 +680,16 @@ int vm_object_load_elf(const void *buf, size_t size, const char *name, struct vm
     object_name(c.obj->name, sizeof c.obj->name, name);
     int rc = load(&c, buf, size);
     if (rc == 0 && c.btf.strs) {
-        c.obj->priv = c.btf.strs; /* line info points into it */
-        c.btf.strs = NULL;
+        /* the object keeps its BTF: line info points into the strings,
+         * map values are formatted from the types (vm/btf_format.c) */
+        struct elf_btf *keep = malloc(sizeof(*keep));
+        if (!keep) {
+            rc = elf_fail(&c, -ENOMEM, "out of memory");
+        } else {
+            *keep = c.btf;
+            memset(&c.btf, 0, sizeof(c.btf));
+            c.obj->priv = keep;
+        }
     }
     ctx_free(&c);
     if (rc) {
@@ -707,7 +715,10 @@ void vm_object_free(struct vm_object *obj)
         free(obj->progs[i].lines);
     }
     free(obj->progs);
-    free(obj->priv);
+    if (obj->priv) {
+        elf_btf_free(obj->priv);
+        free(obj->priv);
+    }
     free(obj);
 }
 

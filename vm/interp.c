@@ -175,3 +175,31 @@ int vm_interp_bad_access(struct vm_run *run, uint32_t pc, uint64_t addr, unsigne
                           write ? "write" : "read", size, size == 1 ? "" : "s",
                           (unsigned long long)addr, base, in->off, why);
 }
+
+int vm_engine_access(struct vm_run *run, uint32_t pc, uint64_t addr, uint64_t *value)
+{
+    const struct bpf_insn *in = &run->vm->prog->insns[pc];
+    unsigned size = vm_size_bytes(in->code);
+    uint8_t cls = BPF_CLASS(in->code);
+    bool atomic = cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC;
+    bool write = cls != BPF_LDX;
+    if (atomic && (addr & (size - 1)))
+        return vm_interp_bad_access(run, pc, addr, size, true, "misaligned atomic access");
+    if (addr - (uintptr_t)run->stack <= sizeof(run->stack) - size)
+        return 0;
+    if (vm_region_ok(run, addr, size,
+                     atomic ? VM_REGION_RW : write ? VM_REGION_WRITE : VM_REGION_READ))
+        return 0;
+    int rc = vm_interp_slow_access(run, pc, addr, size, write, value);
+    return rc ? rc : 1;
+}
+
+int vm_engine_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, ...)
+{
+    char msg[VM_ERR_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return vm_interp_stop(run, pc, error, "%s", msg);
+}

@@ -186,6 +186,11 @@ const struct vm_obj_prog *vm_object_find_prog(const struct vm_object *obj, const
 /* Program type and attach type for a libbpf section name; false if unknown. */
 bool vm_section_prog_type(const char *section, uint32_t *prog_type, uint32_t *attach_type,
                           uint32_t *prog_flags);
+/* A key or value of BTF type `type_id` (vm_map_def's btf_*_type_id) as
+ * typed JSON in a malloc'd string: numbers, enum names, objects, strings
+ * for char arrays. -ENOENT when the object has no such type. */
+int vm_object_format(const struct vm_object *obj, uint32_t type_id, const void *data, size_t size,
+                     char **json);
 /* True when buf starts with the ELF magic. */
 bool vm_is_elf(const void *buf, size_t size);
 
@@ -193,6 +198,8 @@ bool vm_is_elf(const void *buf, size_t size);
 
 struct vm;
 struct vm_run;
+
+#define VM_ENGINE_CACHE_WORDS 96u /* size of vm_run.engine_cache */
 
 /* A helper: r1..r5 in, r0 out; the run it is called from is the sixth
  * argument (its `user` pointer reaches the runtime). A helper that finds a
@@ -295,6 +302,10 @@ struct vm_run {
     const struct vm *tail_call;/* next program, set by vm_run_tail_call */
     uint32_t tail_calls;       /* taken in this execution (limit 33) */
     uint64_t stack[VM_MAX_CALL_DEPTH * VM_STACK_SIZE / 8];
+    /* For execution engines (the JIT's region caches): what they learnt
+     * about the regions, kept across executions of this run. Zeroed by
+     * vm_run_init, vm_run_add_region* and vm_run_regions_changed. */
+    uint64_t engine_cache[VM_ENGINE_CACHE_WORDS];
 };
 
 /* Prepare a run of `vm`; zeroes the stack and the region list. */
@@ -328,5 +339,43 @@ int vm_run_callback(struct vm_run *run, uint32_t insn, const uint64_t args[5], u
 /* For helpers: stop the run with an error (printf-style message). */
 void vm_run_fault(struct vm_run *run, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Code that changes run->regions in place (not through vm_run_add_region*)
+ * calls this before the run continues: engines drop what they cached. */
+void vm_run_regions_changed(struct vm_run *run);
+
+/* ---------------------------------------------------- execution engines ---- */
+
+/* Another execution engine for a VM (the JIT, jit/jit.h). When set,
+ * vm_run_exec and vm_run_callback call fn(run, code) instead of the
+ * interpreter. The engine keeps the interpreter's contract and results
+ * exactly: start at run->entry_pc with frame depth run->entry_depth and
+ * r10 = run->entry_fp (0: the top of run->stack), r1..r5 = run->args;
+ * set run->insns_executed always and run->r0 on success; return 0, 1 (a
+ * tail call is pending: run->tail_call), or a negative errno with
+ * run->errmsg filled. VM_ENGINE_DECLINE hands this execution to the
+ * interpreter (e.g. a callback entering where the engine has no entry).
+ * free_code (may be NULL) releases `code` when the VM is destroyed or the
+ * engine replaced; fn NULL removes the engine. */
+#define VM_ENGINE_DECLINE 2
+typedef int (*vm_engine_fn)(struct vm_run *run, void *code);
+void vm_set_engine(struct vm *vm, vm_engine_fn fn, void *code, void (*free_code)(void *code));
+uint64_t vm_get_budget(const struct vm *vm);
+/* The helper table's slot for `id` (NULL when id >= VM_MAX_HELPER_ID): its
+ * address is fixed for the VM's lifetime, its value follows
+ * vm_register_helper (NULL: no helper), so compiled code that calls through
+ * it sees re-registered helpers (mocks). */
+vm_helper_fn const *vm_helper_slot(const struct vm *vm, uint32_t id);
+/* The checked interpreter's whole check of the load, store or atomic at
+ * slot `pc` touching `addr` (size, direction and alignment rule from the
+ * instruction): 0 when it is plain memory (the stack, or the region
+ * run->hot_region now names), 1 when a ctx accessor performed it (*value:
+ * the value loaded, sign-extended for ldsx; for stores the value to store
+ * on entry), or the fault's negative errno with run->errmsg set as the
+ * interpreter sets it. */
+int vm_engine_access(struct vm_run *run, uint32_t pc, uint64_t addr, uint64_t *value);
+/* Stop the run at slot `pc` the interpreter's way: run->errmsg =
+ * "insn N (text): msg", run->error and run->error_pc set; returns error. */
+int vm_engine_stop(struct vm_run *run, uint32_t pc, int error, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -87,6 +87,7 @@ void vm_destroy(struct vm *vm)
 {
     if (!vm)
         return;
+    vm_set_engine(vm, NULL, NULL, NULL);
     for (unsigned i = 0; i < VM_MAX_HELPER_ID; i++)
         free(vm->helpers[i].name);
     free(vm->code[0]);
@@ -119,6 +120,22 @@ vm_helper_fn vm_get_helper(const struct vm *vm, uint32_t id)
     return id < VM_MAX_HELPER_ID ? vm->helpers[id].fn : NULL;
 }
 
+void vm_set_engine(struct vm *vm, vm_engine_fn fn, void *code, void (*free_code)(void *code))
+{
+    if (vm->engine_free)
+        vm->engine_free(vm->engine_code);
+    vm->engine = fn;
+    vm->engine_code = fn ? code : NULL;
+    vm->engine_free = fn ? free_code : NULL;
+}
+
+vm_helper_fn const *vm_helper_slot(const struct vm *vm, uint32_t id)
+{
+    return id < VM_MAX_HELPER_ID ? &vm->helpers[id].fn : NULL;
+}
+
+uint64_t vm_get_budget(const struct vm *vm) { return vm->budget; }
+
 void vm_set_mode(struct vm *vm, enum vm_mode mode) { vm->mode = mode; }
 enum vm_mode vm_get_mode(const struct vm *vm) { return vm->mode; }
 void vm_set_budget(struct vm *vm, uint64_t insns) { vm->budget = insns ? insns : 1; }
@@ -137,6 +154,7 @@ int vm_run_add_region(struct vm_run *run, const void *ptr, size_t size, uint32_t
     uintptr_t start = (uintptr_t)ptr;
     if (!ptr || size == 0 || start + size < start)
         return -EINVAL;
+    vm_run_regions_changed(run);
     struct vm_region *r = &run->regions[run->n_regions++];
     r->start = start;
     r->end = start + size;
@@ -152,13 +170,24 @@ int vm_run_add_region_desc(struct vm_run *run, const struct vm_region *r)
         return -ENOSPC;
     if (r->end <= r->start)
         return -EINVAL;
+    vm_run_regions_changed(run);
     run->regions[run->n_regions++] = *r;
     return 0;
+}
+
+void vm_run_regions_changed(struct vm_run *run)
+{
+    memset(run->engine_cache, 0, sizeof(run->engine_cache));
 }
 
 static int exec_one(struct vm_run *run)
 {
     const struct vm *vm = run->vm;
+    if (vm->engine && !vm->cov_hits) { /* coverage counting is the interpreter's */
+        int rc = vm->engine(run, vm->engine_code);
+        if (rc != VM_ENGINE_DECLINE)
+            return rc;
+    }
     if (vm->mode == VM_MODE_TRUSTED)
         return vm_interp_trusted(run, NULL);
     return vm->cov_hits ? vm_interp_coverage(run, NULL) : vm_interp_checked(run, NULL);

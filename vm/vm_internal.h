@@ -33,6 +33,10 @@ struct vm {
     enum vm_mode mode;
     uint64_t budget;
     struct vm_helper_slot helpers[VM_MAX_HELPER_ID];
+    /* another execution engine (vm_set_engine), or NULL */
+    vm_engine_fn engine;
+    void *engine_code;
+    void (*engine_free)(void *code);
 };
 
 /* Handler id for slot `i` (the second slot of a lddw gets VM_OP_INVALID). */

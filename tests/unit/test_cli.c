@@ -892,3 +892,18 @@ Test(cli, run_object_runtime_options)
     EXPECT(r, 2, "", "bpfemu: --comm: 'a-name-that-is-too-long' is longer than 15 characters\n");
     res_free(&r);
 }
+
+/* --map-out writes hex and, from the object's BTF, typed values. */
+Test(cli, map_out_is_typed_from_btf)
+{
+    struct res r = RUN(NULL, "run", "../corpus/build/xdp_firewall.o", "--pcap",
+                       "../corpus/build/pcaps/xdp_firewall.pcap", "--packet", "1", "--map-in",
+                       "../corpus/build/pcaps/xdp_firewall.maps.json", "--map-out", "-");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "retval: 1 (XDP_DROP)\n") == r.out, "stdout: %s", r.out);
+    cr_expect(strstr(r.out, "{\"key\": \"18000000cb007100\", \"value\": \"01000000000000000100000000000000\", "
+                            "\"formatted\": {\"key\": {\"prefixlen\": 24, \"addr\": 7405771}, "
+                            "\"value\": {\"rule_id\": 1, \"flags\": 0, \"hits\": 1}}}"),
+              "stdout: %s", r.out);
+    res_free(&r);
+}
