@@ -14,13 +14,13 @@ CC      ?= gcc
 SHARED  ?= ../shared
 VERSION := 0.1.0
 
-PKGS     := libelf capstone libpcap
+PKGS     := libelf capstone libpcap yaml-0.1
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT      ?= -O2
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -DBPFEMU_VERSION=\"$(VERSION)\" -g $(OPT) $(WARN) -fPIC -Iinclude -I.
 SAN_FLAGS ?=
 CFLAGS_ALL = $(CFLAGS_BASE) $(SAN_FLAGS) $(CFLAGS)
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lelf -lcapstone -lpcap) -lpthread -lm
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lelf -lcapstone -lpcap -lyaml) -lpthread -lm
 
 LIB_DIRS := vm verifier jit helpers
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
@@ -52,11 +52,15 @@ $(BUILD)/bpfemu: $(TOOL_OBJ) $(BUILD)/libbpfemu.a
 
 # small BPF C fixtures of the unit tests (ELF loader, CLI)
 ELF_FIXTURES := $(patsubst tests/unit/elf/%.bpf.c,tests/unit/elf/build/%.o,$(wildcard tests/unit/elf/*.bpf.c)) \
-                $(patsubst tests/unit/cli/%.bpf.c,tests/unit/cli/build/%.o,$(wildcard tests/unit/cli/*.bpf.c))
+                $(patsubst tests/unit/cli/%.bpf.c,tests/unit/cli/build/%.o,$(wildcard tests/unit/cli/*.bpf.c)) \
+                $(patsubst tests/yaml/%.bpf.c,tests/yaml/build/%.o,$(wildcard tests/yaml/*.bpf.c))
 tests/unit/elf/build/%.o: tests/unit/elf/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
 tests/unit/cli/build/%.o: tests/unit/cli/%.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
+tests/yaml/build/%.o: tests/yaml/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang -O2 -g -target bpf -I/usr/include/$(shell gcc -dumpmachine) -c $< -o $@
 
@@ -91,6 +95,7 @@ CONFORMANCE_DIR := $(SHARED)/bpf_conformance/tests
 check-suites: $(BUILD)/bpfemu
 	@if [ -d $(CONFORMANCE_DIR) ]; then \
 	    echo "== bpf_conformance (interpreter)"; $(BUILD)/bpfemu conformance $(CONFORMANCE_DIR) || exit 1; \
+	    echo "== bpf_conformance (JIT)"; $(BUILD)/bpfemu conformance --jit $(CONFORMANCE_DIR) || exit 1; \
 	else echo "SKIP: bpf_conformance suite: $(CONFORMANCE_DIR) not found"; fi
 
 corpus:
@@ -141,11 +146,17 @@ asan:
 BENCH_OUT ?= $(BUILD)/bench
 bench: all
 	@mkdir -p $(BENCH_OUT)
-	PROJECT_FORMAT=elf PROJECT_COLUMNS="bpfemu-interp=$(abspath $(BUILD))/bpfemu bench" \
+	PROJECT_FORMAT=elf PROJECT_COLUMNS="bpfemu-interp=$(abspath $(BUILD))/bpfemu bench;bpfemu-jit=$(abspath $(BUILD))/bpfemu bench --jit" \
 	    BENCH_BUILD_DIR=/tmp/bench-build bash $(SHARED)/bench/run.sh --markdown $(BENCH_OUT)/elf.md
-	PROJECT_FORMAT=bin PROJECT_COLUMNS="bpfemu-interp-bin=$(abspath $(BUILD))/bpfemu bench" \
+	PROJECT_FORMAT=bin PROJECT_COLUMNS="bpfemu-interp-bin=$(abspath $(BUILD))/bpfemu bench;bpfemu-jit-bin=$(abspath $(BUILD))/bpfemu bench --jit" \
 	    BENCH_COLUMNS=native BENCH_BUILD_DIR=/tmp/bench-build bash $(SHARED)/bench/run.sh \
 	    --markdown $(BENCH_OUT)/bin.md
+	$(MAKE) bench-replay
+
+# replay throughput on a generated 1M-packet capture (firewall), next to
+# BPF_PROG_TEST_RUN one call per packet
+bench-replay: all corpus
+	bash tools/replay-bench.sh $(BUILD)/bpfemu
 
 # ------------------------------------------------------------------ fuzz ----
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -172,7 +183,7 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bpfemu.pc
 
 clean:
-	rm -rf build build-asan build-fuzz tests/unit/elf/build tests/unit/cli/build
+	rm -rf build build-asan build-fuzz tests/unit/elf/build tests/unit/cli/build tests/yaml/build
 	$(MAKE) -C corpus clean
 
-.PHONY: all demo deps test check-suites asan bench fuzz install clean corpus kernel-check kernel-diff-skb
+.PHONY: bench-replay all demo deps test check-suites asan bench fuzz install clean corpus kernel-check kernel-diff-skb

@@ -2,6 +2,7 @@
  * test runs, helper mocks and call recording) over vm/ and helpers/. */
 #include "bpfemu.h"
 #include "helpers/helpers.h"
+#include "jit/jit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -40,6 +41,11 @@ bpfemu_obj *bpfemu_obj_open_mem(const void *buf, size_t len, const char *name,
         return NULL;
     }
     return o;
+}
+
+int bpfemu_obj_set_jit(bpfemu_obj *o, bool on, char *err, size_t errlen)
+{
+    return helper_env_set_jit(o->env, on ? JIT_CHECKED : 0, err, errlen);
 }
 
 bpfemu_obj *bpfemu_obj_open(const char *path, const struct bpfemu_obj_opts *opts, char *err,

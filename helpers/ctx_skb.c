@@ -307,3 +307,20 @@ int helper_ctx_skb_access(struct vm_run *run, const struct vm_region *r, uint32_
         return rc;
     return write ? write_field(cc, off, size, *value, why) : read_field(cc, off, size, value, why);
 }
+
+bool helper_ctx_skb_direct(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                           unsigned size, const void **ptr, unsigned *width)
+{
+    struct helper_call_ctx *cc = helper_cc(run);
+    const char *why;
+    /* the packet pointers only, where the accessor would answer them */
+    if (size != 4 || !cc->skb.data_ptrs || type_check(kind_of(cc->prog_type), off, size, false, &why))
+        return false;
+    *width = 8;
+    switch (off) {
+    case SKB_OFF(data): *ptr = &cc->pkt.data; return true;
+    case SKB_OFF(data_end): *ptr = &cc->pkt.data_end; return true;
+    case SKB_OFF(data_meta): *ptr = &cc->pkt.data_meta; return true;
+    }
+    return false;
+}

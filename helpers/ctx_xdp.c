@@ -1,7 +1,9 @@
 /* helpers/ctx_xdp.c - struct xdp_md as an XDP program sees it. As in the
  * kernel (xdp_is_valid_access + xdp_convert_ctx_access), the context is
  * read-only, every field is read with an aligned 4-byte load, and a load
- * of data / data_end / data_meta yields the full 64-bit packet pointer. */
+ * of data / data_end / data_meta yields the full 64-bit packet pointer.
+ * helper_ctx_xdp_direct says the same as data for the JIT: every field is
+ * a host value (vm_ctx_direct_fn). */
 #include "helpers/helpers_internal.h"
 
 #include <errno.h>
@@ -41,4 +43,21 @@ int helper_ctx_xdp_access(struct vm_run *run, const struct vm_region *r, uint32_
     }
     *why = "no such field";
     return -EACCES;
+}
+
+bool helper_ctx_xdp_direct(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                           unsigned size, const void **ptr, unsigned *width)
+{
+    struct helper_call_ctx *cc = helper_cc(run);
+    if (size != 4)
+        return false;
+    switch (off) {
+    case offsetof(struct xdp_md, data): *ptr = &cc->pkt.data; *width = 8; return true;
+    case offsetof(struct xdp_md, data_end): *ptr = &cc->pkt.data_end; *width = 8; return true;
+    case offsetof(struct xdp_md, data_meta): *ptr = &cc->pkt.data_meta; *width = 8; return true;
+    case offsetof(struct xdp_md, ingress_ifindex): *ptr = &cc->xdp.ingress_ifindex; *width = 4; return true;
+    case offsetof(struct xdp_md, rx_queue_index): *ptr = &cc->xdp.rx_queue_index; *width = 4; return true;
+    case offsetof(struct xdp_md, egress_ifindex): *ptr = &cc->xdp.egress_ifindex; *width = 4; return true;
+    }
+    return false;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ------------------------------------------------------------------ maps */
 
@@ -42,6 +43,10 @@ const struct maps_attr *maps_get_attr(const struct maps_map *m);
  * map-in-map: the inner struct maps_map *), or NULL. Return values are the
  * kernel helpers' (0 or a negative errno). */
 void *maps_elem_lookup(struct maps_map *m, const void *key, uint32_t cpu);
+/* A BPF_MAP_TYPE_ARRAY's value memory: element k (k < max_entries) is at
+ * values + k * stride and never moves. false for other types. */
+bool maps_array_layout(const struct maps_map *m, uintptr_t *values, uint32_t *max_entries,
+                       uint32_t *stride);
 long maps_elem_update(struct maps_map *m, const void *key, const void *value, uint64_t flags,
                       uint32_t cpu);
 long maps_elem_delete(struct maps_map *m, const void *key);
@@ -148,6 +153,8 @@ struct helper_env_opts {
     bool task_given;           /* else pid = tgid = 4242, uid = gid = 0, "bpfemu" */
     uint32_t pid, tgid, uid, gid;
     char comm[16];
+    unsigned jit;              /* jit/jit.h flags: run every program JIT-compiled
+                                  (0: the interpreter) */
 };
 /* The program type a program runs as (its section's, or inferred). */
 uint32_t helper_prog_type(const struct helper_prog *prog);
@@ -164,6 +171,9 @@ int helper_env_coverage_enable(struct helper_env *env);
 int helper_env_create(const struct vm_object *obj, const struct helper_env_opts *opts,
                       struct helper_env **out, char *err, size_t errlen);
 void helper_env_destroy(struct helper_env *env);
+/* Run every program JIT-compiled with jit/jit.h `jit` flags from now on
+ * (0: back to the interpreter), as helper_env_opts.jit does at creation. */
+int helper_env_set_jit(struct helper_env *env, unsigned jit, char *err, size_t errlen);
 struct helper_prog *helper_env_prog(struct helper_env *env, const char *name);
 struct maps_map *helper_env_map(struct helper_env *env, const char *name);
 uint32_t helper_env_map_count(const struct helper_env *env);
@@ -331,5 +341,173 @@ int helper_session_run(struct helper_session *s, const void *data, size_t len,
                        const struct helper_pkt_meta *meta, struct helper_pkt_result *res);
 /* Helper calls so far by id (VM_MAX_HELPER_ID entries), with count_helpers. */
 const uint64_t *helper_session_helper_counts(const struct helper_session *s);
+
+/* ------------------------------------------------------- test support ----
+ * What tests need (the C test API, include/bpfemu_test.h, and `bpfemu
+ * test`): values written as text, packets built from header fields and
+ * read back, typed map keys and values, coverage. */
+
+/* helpers/textval.c: integers (decimal, 0x hex, 0b binary, '_' allowed),
+ * MAC, IPv4 and IPv6 addresses, hex bytes ("0a 00 00 01", "0x0a000001",
+ * "0a:00"); helper_parse_hex mallocs *out (-EINVAL on a bad digit). */
+bool helper_parse_u64(const char *s, uint64_t *out);
+bool helper_parse_i64(const char *s, int64_t *out);
+bool helper_parse_mac(const char *s, uint8_t mac[6]);
+bool helper_parse_ip4(const char *s, uint8_t ip[4]);
+bool helper_parse_ip6(const char *s, uint8_t ip[16]);
+int helper_parse_hex(const char *s, uint8_t **out, size_t *len);
+void helper_fmt_ip4(const uint8_t ip[4], char *buf, size_t len);
+void helper_fmt_ip6(const uint8_t ip[16], char *buf, size_t len);
+void helper_fmt_mac(const uint8_t mac[6], char *buf, size_t len);
+
+/* A growable string (zero-initialise; helper_sb_str is "" when empty or
+ * after an allocation failure). */
+struct helper_sb {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+};
+void helper_sb_printf(struct helper_sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void helper_sb_putn(struct helper_sb *sb, const char *s, size_t n);
+const char *helper_sb_str(const struct helper_sb *sb);
+void helper_sb_free(struct helper_sb *sb);
+
+/* Packets from header fields (helpers/pktgen.c, pkt_fields.c): layers eth,
+ * vlan, arp, ipv4, ipv6, tcp, udp, icmp, icmpv6, payload and truncate, each
+ * with fields as text; as a string:
+ *   "eth(src=02:00:00:00:00:01) / vlan(100) / ipv4(src=203.0.113.7, ttl=3)
+ *    / tcp(dport=80, flags=SYN|ACK) / payload(\"GET /\")"
+ * A field without a name sets the layer's main one (vlan: vid, payload:
+ * text, truncate: len). EtherTypes, protocol numbers, lengths and
+ * checksums follow the packet unless given. `line` (0: none) is where a
+ * layer or field was written, for messages ("line N: ipv4.src: ..."). */
+struct helper_pktspec_field {
+    char *name;                /* NULL: the layer's main field */
+    char *value;
+    unsigned line;
+};
+struct helper_pktspec_layer {
+    char *kind;
+    struct helper_pktspec_field *f;
+    size_t n;
+    unsigned line;
+};
+struct helper_pktspec {
+    struct helper_pktspec_layer *l;
+    size_t n;
+};
+int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, size_t errlen);
+int helper_pktspec_add_layer(struct helper_pktspec *s, const char *kind, unsigned line);
+int helper_pktspec_add_field(struct helper_pktspec *s, const char *name, const char *value,
+                             unsigned line);
+void helper_pktspec_free(struct helper_pktspec *s);
+/* Build (malloc'd *pkt). -EINVAL with "[line N: ]layer.field: why". */
+int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len, char *err,
+                     size_t errlen);
+int helper_pkt_build_text(const char *text, uint8_t **pkt, size_t *len, char *err, size_t errlen);
+/* Does the packet have the spec's layers (in order, others may come
+ * between) with the fields the spec gives? 0 yes, 1 no (one line per
+ * difference appended to diff: "ipv4.ttl: expected 64, got 63"), or a
+ * negative errno for a bad spec (message in err). A checksum field may be
+ * given as "valid" or "invalid". */
+int helper_pkt_match(const struct helper_pktspec *s, const uint8_t *pkt, size_t len,
+                     struct helper_sb *diff, char *err, size_t errlen);
+/* The decoded headers, one layer a line, each line starting with indent. */
+void helper_pkt_describe(const uint8_t *pkt, size_t len, const char *indent, struct helper_sb *sb);
+/* Two packets compared: a hex dump of the rows that differ (expected and
+ * got, differing bytes marked), then the header fields that differ. */
+void helper_pkt_diff(const uint8_t *exp, size_t elen, const uint8_t *got, size_t glen,
+                     struct helper_sb *sb);
+
+/* Map keys and values as text, typed by the object's BTF (helpers/typed.c).
+ * A value is a list of fields: a path ("hits", "addr.s6_addr[3]", a
+ * global-data section's variable) with its value, or the empty path for
+ * the whole value. Integers (decimal, 0x, negative), enum names, true /
+ * false, an IPv4 address in a 32-bit field (network order), strings for
+ * char arrays; whole structs or values without BTF as an integer (little-
+ * endian), an address of their size or hex bytes ("01 00 00 00"); fields
+ * typed __be16/__be32/__be64 are big-endian. LPM trie keys also take CIDR
+ * text ("203.0.113.0/24"). As text (the C API): "rule_id=7, flags=1" or
+ * one whole value. */
+struct helper_tfield {
+    char *path;                /* "" for the whole value */
+    char *value;
+    unsigned line;             /* for messages, 0: none */
+};
+struct helper_tfields {
+    struct helper_tfield *f;
+    size_t n;
+};
+struct helper_tdesc {
+    const struct vm_object *obj;
+    uint32_t type_id;          /* 0: no BTF */
+    uint32_t size;
+    bool is_key, lpm_key;
+};
+int helper_tfields_parse(const char *text, struct helper_tfields *fs, char *err, size_t errlen);
+int helper_tfields_add(struct helper_tfields *fs, const char *path, const char *value,
+                       unsigned line);
+void helper_tfields_free(struct helper_tfields *fs);
+/* Write the fields into out (td->size bytes; bytes no field names are left
+ * as they are). -EINVAL with "[line N: ]path: why". */
+int helper_typed_encode(const struct helper_tdesc *td, const struct helper_tfields *fs,
+                        uint8_t *out, char *err, size_t errlen);
+/* Do the fields hold in `got`? 0 yes, 1 no (one line per differing leaf
+ * appended to diff: "WHAT.hits: expected 2, got 1"), or a negative errno. */
+int helper_typed_match(const struct helper_tdesc *td, const struct helper_tfields *fs,
+                       const uint8_t *got, const char *what, struct helper_sb *diff, char *err,
+                       size_t errlen);
+/* An integer field (path "" or NULL: the whole value, at most 8 bytes). */
+int helper_typed_get_u64(const struct helper_tdesc *td, const char *path, const uint8_t *v,
+                         uint64_t *out, char *err, size_t errlen);
+/* A whole key or value for messages: "{rule_id: 7, flags: 0, hits: 1}". */
+void helper_typed_format(const struct helper_tdesc *td, const uint8_t *v, struct helper_sb *sb);
+
+/* Coverage (helpers/coverage.c): per object and program, the counts of
+ * vm_coverage_* mapped to source lines by BTF line info, accumulated over
+ * environments (helper_env_coverage_enable before the runs, then
+ * helper_cov_add_env; obj_path names the object and helps find relative
+ * source paths). Output: an lcov tracefile (TN/SF/FN/FNDA/FNF/FNH/BRDA/
+ * BRF/BRH/DA/LF/LH), or the sources annotated gcov-style ("#####" for
+ * lines that never ran). A line's count is the largest count among its
+ * instructions, summed over programs. */
+struct helper_cov;
+struct helper_cov_totals {
+    size_t lines, lines_hit, branches, branches_hit, functions, functions_hit;
+};
+struct helper_cov *helper_cov_new(void);
+void helper_cov_free(struct helper_cov *c);
+int helper_cov_add_env(struct helper_cov *c, const char *obj_path, struct helper_env *env,
+                       char *err, size_t errlen);
+int helper_cov_write_lcov(const struct helper_cov *c, FILE *f, const char *test_name);
+int helper_cov_print(const struct helper_cov *c, FILE *out);
+void helper_cov_totals(const struct helper_cov *c, struct helper_cov_totals *t);
+/* The count of `line` of `file` (as BTF names it, or its base name);
+ * -ENOENT when no instruction maps to it. */
+int helper_cov_line(const struct helper_cov *c, const char *file, uint32_t line, uint64_t *count);
+
+/* The YAML test runner's way into a bpfemu_test (include/bpfemu_test.h,
+ * helpers/testkit.c): the text calls, with fields already split. Return
+ * values as bpfemu_test_*; messages in bpfemu_test_error. */
+struct bpfemu_test;
+int helper_tk_map_set(struct bpfemu_test *t, const char *map, const struct helper_tfields *key,
+                      const struct helper_tfields *value);
+/* 0 holds, 1 differs or absent (lines appended to diff), < 0 error. */
+int helper_tk_map_expect(struct bpfemu_test *t, const char *map, const struct helper_tfields *key,
+                         const struct helper_tfields *value, struct helper_sb *diff);
+/* 1 present (its value formatted into found), 0 absent, < 0 error. */
+int helper_tk_map_has(struct bpfemu_test *t, const char *map, const struct helper_tfields *key,
+                      struct helper_sb *found);
+int helper_tk_key_format(struct bpfemu_test *t, const char *map, const struct helper_tfields *key,
+                         struct helper_sb *sb);
+int helper_tk_ctx(struct bpfemu_test *t, const struct helper_tfields *fs);
+/* A record of map `map` (ring buffer, queue, stack...) against fields, typed
+ * by the map's value type when the sizes agree: as helper_typed_match. */
+int helper_tk_record_match(struct bpfemu_test *t, const char *map, const struct helper_tfields *fs,
+                           const uint8_t *rec, size_t len, const char *what,
+                           struct helper_sb *diff);
+/* 0 the output packet matches, 1 it does not (lines appended to diff). */
+int helper_tk_packet_expect(struct bpfemu_test *t, const struct helper_pktspec *s,
+                            struct helper_sb *diff);
 
 #endif

@@ -135,6 +135,17 @@ int helper_ctx_xdp_access(struct vm_run *run, const struct vm_region *r, uint32_
                           unsigned size, bool write, uint64_t *value, const char **why);
 int helper_ctx_skb_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
                           unsigned size, bool write, uint64_t *value, const char **why);
+/* The fields whose value is a host variable (vm_ctx_direct_fn, for the JIT). */
+bool helper_ctx_xdp_direct(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                           unsigned size, const void **ptr, unsigned *width);
+bool helper_ctx_skb_direct(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                           unsigned size, const void **ptr, unsigned *width);
+static inline vm_ctx_direct_fn helper_ctx_direct_for(vm_ctx_access_fn access)
+{
+    return access == helper_ctx_xdp_access   ? helper_ctx_xdp_direct
+           : access == helper_ctx_skb_access ? helper_ctx_skb_direct
+                                             : NULL;
+}
 
 /* The skb family's prototypes (helpers/helper_table_skb.c), or NULL. */
 const struct helper_proto *helper_proto_skb(int32_t id);

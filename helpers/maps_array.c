@@ -605,3 +605,14 @@ const struct maps_ops maps_xskmap_ops = {
     .user_next_key = maps_array_next_key,
     .regions = sparse_regions,
 };
+
+bool maps_array_layout(const struct maps_map *m, uintptr_t *values, uint32_t *max_entries,
+                       uint32_t *stride)
+{
+    if (!m || m->ops != &maps_array_ops)
+        return false;
+    *values = (uintptr_t)ARR(m)->values;
+    *max_entries = m->attr.max_entries;
+    *stride = m->vstride;
+    return true;
+}

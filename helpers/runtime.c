@@ -1,6 +1,7 @@
 /* helpers/runtime.c - an object instantiated: maps created and filled,
  * programs relocated to them, helpers bound. */
 #include "helpers/helpers_internal.h"
+#include "jit/jit.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -158,6 +159,29 @@ static int relocate(struct helper_env *env, struct helper_prog *hp, char *err, s
     return 0;
 }
 
+/* For the JIT (vm_set_helper_inline): bpf_map_lookup_elem on an array map
+ * of this object is an index computation, as the kernel inlines it. Only
+ * while our own helper is the registered one (not a mock). */
+static bool describe_inline(const struct vm *vm, uint32_t id, uint64_t arg1,
+                            struct vm_helper_inline *out, void *data)
+{
+    struct helper_env *env = data;
+    const struct helper_proto *p = helper_proto(BPF_FUNC_map_lookup_elem);
+    if (id != BPF_FUNC_map_lookup_elem || !p || vm_get_helper(vm, id) != p->fn)
+        return false;
+    for (uint32_t i = 0; i < env->obj->n_maps; i++) {
+        uintptr_t values;
+        uint32_t max, stride;
+        if (env->maps[i] && (uintptr_t)env->maps[i] == arg1 &&
+            maps_array_layout(env->maps[i], &values, &max, &stride)) {
+            *out = (struct vm_helper_inline){.kind = VM_INLINE_ARRAY_LOOKUP, .max_entries = max,
+                                             .base = values, .stride = stride};
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Every helper a program calls must exist and be allowed for its type:
  * known at load, never discovered mid-run. */
 static int bind_helpers(struct helper_env *env, struct helper_prog *hp, char *err, size_t errlen)
@@ -194,6 +218,7 @@ static int bind_helpers(struct helper_env *env, struct helper_prog *hp, char *er
         if (fn)
             vm_register_helper(hp->vm, (uint32_t)id, vm_helper_name(id), fn);
     }
+    vm_set_helper_inline(hp->vm, describe_inline, env);
     return 0;
 }
 
@@ -258,6 +283,10 @@ static int create_progs(struct helper_env *env, char *err, size_t errlen)
             vm_set_budget(hp->vm, env->opts.budget);
         if ((rc = bind_helpers(env, hp, err, errlen)))
             return rc;
+        /* helpers are called through the VM's table: overrides set later
+         * reach JIT-compiled code too */
+        if (env->opts.jit && (rc = jit_compile(hp->vm, env->opts.jit, verr, sizeof verr)))
+            return env_err(err, errlen, rc, "program '%s': %s", hp->info->name, verr);
     }
     return 0;
 }
@@ -320,6 +349,23 @@ void helper_env_destroy(struct helper_env *env)
     free(env->calls);
     pthread_mutex_destroy(&env->lock);
     free(env);
+}
+
+int helper_env_set_jit(struct helper_env *env, unsigned jit, char *err, size_t errlen)
+{
+    for (uint32_t i = 0; i < env->n_progs; i++) {
+        struct helper_prog *hp = &env->progs[i];
+        if (!jit) {
+            jit_detach(hp->vm);
+            continue;
+        }
+        char jerr[VM_ERR_LEN];
+        int rc = jit_compile(hp->vm, jit, jerr, sizeof jerr);
+        if (rc)
+            return env_err(err, errlen, rc, "program '%s': %s", hp->info->name, jerr);
+    }
+    env->opts.jit = jit;
+    return 0;
 }
 
 struct helper_prog *helper_env_prog(struct helper_env *env, const char *name)

@@ -121,7 +121,7 @@ static struct maps_map *env_map(const struct helper_env *env, uint64_t ptr, cons
 static void session_on_call(struct vm_run *run, uint32_t id, const uint64_t args[5], uint64_t ret)
 {
     struct helper_session *s = session_of(run);
-    if (id < VM_MAX_HELPER_ID)
+    if (s->opts.count_helpers && id < VM_MAX_HELPER_ID)
         s->counts[id]++;
     if (id == BPF_FUNC_redirect) {
         s->redir_map_type = 0;
@@ -358,7 +358,8 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
                                    (s->xdp ? sizeof(struct xdp_md) : sizeof(struct __sk_buff)),
                             .flags = VM_REGION_RW | VM_REGION_CTX,
                             .name = "ctx",
-                            .ctx_access = s->xdp ? helper_ctx_xdp_access : helper_ctx_skb_access};
+                            .ctx_access = s->xdp ? helper_ctx_xdp_access : helper_ctx_skb_access,
+                            .ctx_direct = s->xdp ? helper_ctx_xdp_direct : helper_ctx_skb_direct};
     vm_run_add_region_desc(run, &ctx);
     vm_run_add_region(run, cc->cb_key, sizeof cc->cb_key, VM_REGION_READ, 0, "callback key");
     cc->pkt_region = (int)run->n_regions;
@@ -618,7 +619,17 @@ int helper_session_run(struct helper_session *s, const void *data, size_t len,
     cc->trace_len = 0;
     if (cc->trace)
         cc->trace[0] = 0;
-    helper_pkt_sync_region(&s->run);
+    /* The packet region follows the new packet. When it only grows at the
+     * end, whatever an engine cached about it (the JIT's region caches)
+     * stays true, so the engines are not told: they keep their caches of
+     * every region across packets. Otherwise they drop them. */
+    struct vm_region *pr = &s->run.regions[cc->pkt_region];
+    uintptr_t lo = (uintptr_t)(cc->pkt.data_meta < cc->pkt.data ? cc->pkt.data_meta : cc->pkt.data);
+    uintptr_t hi = (uintptr_t)cc->pkt.data_end;
+    if (lo == pr->start && hi >= pr->end)
+        pr->end = hi;
+    else
+        helper_pkt_sync_region(&s->run);
 
     res->ran = true;
     rc = vm_run_exec(&s->run);

@@ -54,6 +54,11 @@ int bpfemu_register_helper(bpfemu_vm *vm, uint32_t id, const char *name, bpfemu_
  * of instructions; trusted mode skips both (only for verified programs). */
 int bpfemu_set_checked(bpfemu_vm *vm, bool checked);
 void bpfemu_set_budget(bpfemu_vm *vm, uint64_t max_insns);
+/* Run the program compiled to x86-64 code (on = true) or in the interpreter
+ * (the default), with identical results, faults and budget. The setting
+ * holds for programs loaded later; compiling happens at load (or now).
+ * -ENOTSUP on hosts other than x86-64. */
+int bpfemu_set_jit(bpfemu_vm *vm, bool on);
 /* Allow the program to access [ptr, ptr+len) in checked mode (e.g. memory
  * a helper hands out). Regions stay registered until bpfemu_clear_regions. */
 int bpfemu_add_region(bpfemu_vm *vm, void *ptr, size_t len, bool writable);
@@ -147,6 +152,9 @@ void bpfemu_test_run_free(struct bpfemu_test_run *tr);
  * object; bpfemu_run_user() returns `user` inside the mock. NULL restores
  * bpfemu's own helper. */
 int bpfemu_obj_mock_helper(bpfemu_obj *obj, int32_t id, bpfemu_helper_fn fn, void *user);
+/* Run the object's programs JIT-compiled to x86-64 code (on = true) or in
+ * the interpreter (the default). Mocks set before or after apply either way. */
+int bpfemu_obj_set_jit(bpfemu_obj *obj, bool on, char *err, size_t errlen);
 
 /* Recording: every helper call of later runs, in order. */
 struct bpfemu_call {

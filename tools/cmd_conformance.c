@@ -2,6 +2,8 @@
  * bpf_conformance `.data` tests in-process (no plugin round trip). */
 #include "tools/tools.h"
 
+#include "jit/jit.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -15,11 +17,12 @@
 #define CONF_BUDGET 10000000ull
 
 static const char conformance_help[] =
-    "usage: bpfemu conformance DIR|FILE... [--jit] [--verbose]\n"
+    "usage: bpfemu conformance DIR|FILE... [--jit [--jit-harden]] [--verbose]\n"
     "\n"
     "Run bpf_conformance test files: every *.data file of each DIR (sorted,\n"
     "not recursive) and each FILE. Each test's program (its `-- asm`, or\n"
-    "`-- raw` when present) runs in the checked interpreter with r1 pointing\n"
+    "`-- raw` when present) runs in the checked interpreter (or the checked\n"
+    "JIT code with --jit) with r1 pointing\n"
     "to a copy of `-- mem` and r2 its length, and all 64 bits of r0 are\n"
     "compared with `-- result`. With `-- error` the test passes when loading\n"
     "or running fails with exactly that message (as `bpfemu plugin` prints it).\n"
@@ -31,10 +34,11 @@ static const char conformance_help[] =
     "\n"
     "options:\n"
     "  --verbose   also print a PASS line per passing test\n"
-    "  --jit       use the x86-64 JIT (not available yet)\n"
+    "  --jit       run the programs compiled by the x86-64 JIT (checked code)\n"
+    "  --jit-harden  with --jit: blind the programs' constants\n"
     "  --help      this text\n";
 
-enum { OPT_HELP = 1, OPT_JIT, OPT_VERBOSE, OPT_INTERP };
+enum { OPT_HELP = 1, OPT_JIT, OPT_VERBOSE, OPT_INTERP, OPT_HARDEN };
 
 enum outcome { T_PASS, T_FAIL, T_SKIP };
 
@@ -109,7 +113,7 @@ static int list_dir(struct file_list *l, const char *dir)
 /* Build and run one parsed test. On failure writes the message to msg and
  * returns -1 (or the run's r0 through *r0 and 0). */
 static int execute(const struct conf_test *t, const char *name, struct vm_run *run,
-                   uint64_t *r0, char *msg, size_t msglen)
+                   unsigned jit, uint64_t *r0, char *msg, size_t msglen)
 {
     char err[VM_ERR_LEN] = "";
     struct vm_prog *prog = NULL;
@@ -143,6 +147,10 @@ static int execute(const struct conf_test *t, const char *name, struct vm_run *r
     }
     vm_set_mode(vm, VM_MODE_CHECKED);
     vm_set_budget(vm, CONF_BUDGET);
+    if (jit && jit_compile(vm, jit, err, sizeof(err)) != 0) {
+        snprintf(msg, msglen, "%s", err[0] ? err : "JIT compilation failed");
+        goto out;
+    }
     vm_run_init(run, vm);
     if (t->mem_len) {
         mem = malloc(t->mem_len);
@@ -173,7 +181,7 @@ out:
     return rc;
 }
 
-static enum outcome run_file(const char *path, struct vm_run *run, bool verbose)
+static enum outcome run_file(const char *path, struct vm_run *run, unsigned jit, bool verbose)
 {
     const char *name = cli_basename(path);
     uint8_t *buf;
@@ -202,7 +210,7 @@ static enum outcome run_file(const char *path, struct vm_run *run, bool verbose)
 
     uint64_t r0 = 0;
     enum outcome o;
-    if (execute(&t, name, run, &r0, msg, sizeof(msg)) == 0) {
+    if (execute(&t, name, run, jit, &r0, msg, sizeof(msg)) == 0) {
         if (t.has_result && r0 == t.result) {
             o = T_PASS;
         } else if (t.has_result) {
@@ -237,11 +245,12 @@ int cmd_conformance(int argc, char **argv)
         {"--help", false, OPT_HELP},       {"-h", false, OPT_HELP},
         {"--jit", false, OPT_JIT},         {"--interp", false, OPT_INTERP},
         {"--verbose", false, OPT_VERBOSE}, {"-v", false, OPT_VERBOSE},
+        {"--jit-harden", false, OPT_HARDEN},
         {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
-    bool jit = false, verbose = false;
+    bool jit = false, verbose = false, harden = false;
     const char *val;
     int id;
     char **inputs = calloc((size_t)argc + 1, sizeof(char *));
@@ -268,16 +277,20 @@ int cmd_conformance(int argc, char **argv)
         case OPT_VERBOSE:
             verbose = true;
             break;
+        case OPT_HARDEN:
+            harden = true;
+            break;
         case CLI_OPT_POSITIONAL:
             inputs[n_inputs++] = (char *)val;
             break;
         }
     }
-    if (jit) {
+    if (harden && !jit) {
         free(inputs);
-        cli_error("--jit", CLI_NO_JIT_MSG);
+        cli_error("--jit-harden", "needs --jit");
         return CLI_EXIT_BAD_INPUT;
     }
+    unsigned jitflags = jit ? JIT_CHECKED | (harden ? JIT_HARDEN : 0) : 0;
     if (n_inputs == 0) {
         free(inputs);
         cli_error("conformance", "missing DIR or FILE (see bpfemu conformance --help)");
@@ -312,7 +325,7 @@ int cmd_conformance(int argc, char **argv)
     }
     size_t passed = 0, failed = 0, skipped = 0;
     for (size_t i = 0; i < files.n; i++) {
-        switch (run_file(files.paths[i], run, verbose)) {
+        switch (run_file(files.paths[i], run, jitflags, verbose)) {
         case T_PASS: passed++; break;
         case T_FAIL: failed++; break;
         case T_SKIP: skipped++; break;

@@ -17,6 +17,8 @@
  */
 #include "tools/tools.h"
 
+#include "jit/jit.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@ static const char plugin_help[] =
     "\n"
     "options:\n"
     "  --interpret     use the interpreter (the default)\n"
-    "  --jit           use the x86-64 JIT (not available yet)\n"
+    "  --jit           run the program compiled by the x86-64 JIT (checked code)\n"
     "  --elf           stdin is an ELF object (not supported yet)\n"
     "  --debug         accepted and ignored\n"
     "  --program HEX   take the program from HEX instead of stdin\n"
@@ -105,8 +107,6 @@ int cmd_plugin(int argc, char **argv)
         if (bad)
             return plugin_fail(CLI_EXIT_BAD_INPUT, "plugin", "option '--program' needs a value");
     }
-    if (jit)
-        return plugin_fail(CLI_EXIT_RUN_FAILED, "--jit", CLI_NO_JIT_MSG);
     if (elf)
         return plugin_fail(CLI_EXIT_RUN_FAILED, "--elf", "ELF objects are not supported yet");
 
@@ -161,6 +161,10 @@ int cmd_plugin(int argc, char **argv)
         goto out;
     }
     vm_set_mode(vm, VM_MODE_CHECKED);
+    if (jit && jit_compile(vm, JIT_CHECKED, err, sizeof(err)) != 0) {
+        rc = plugin_fail(CLI_EXIT_RUN_FAILED, "--jit", err[0] ? err : "JIT compilation failed");
+        goto out;
+    }
     run = calloc(1, sizeof(*run));
     if (!run) {
         rc = plugin_fail(CLI_EXIT_BAD_INPUT, prog_src, "out of memory");

@@ -2,6 +2,8 @@
  * a capture through an XDP or tc program, map state carried from packet to
  * packet, the clock following the capture's timestamps (tools/replay.c
  * does the work; docs/replay.md is the user's guide). */
+#include "jit/jit.h"
+#include "tools/env_cli.h"
 #include "tools/map_json.h"
 #include "tools/replay.h"
 #include "tools/run_object.h"
@@ -19,7 +21,8 @@ static const char replay_help[] =
     "                     [--out-pass F] [--out-drop F] [--out-tx F] [--out-redirect F]\n"
     "                     [--map-in JSON] [--map-out JSON] [--trace F] [--events F]\n"
     "                     [--threads N] [--shard K/N] [--ifindex N] [--rx-queue N]\n"
-    "                     [--limit N] [--budget N] [--json]\n"
+    "                     [--limit N] [--budget N] [--jit [--jit-harden]] [--json]\n"
+    "                     [runtime options]\n"
     "\n"
     "Run every packet of the capture IN (pcap or pcapng, \"-\" = stdin) through\n"
     "the XDP or tc program of OBJ.o, in capture order, as BPF_PROG_TEST_RUN would\n"
@@ -71,8 +74,16 @@ static const char replay_help[] =
     "  --limit N        stop after the first N packets of the capture\n"
     "  --budget N       instructions one packet's run may execute (default\n"
     "                   100000000)\n"
+    "  --jit            run the program compiled by the x86-64 JIT (checked native\n"
+    "                   code: the interpreter's results, faster)\n"
+    "  --jit-harden     with --jit: blind the program's constants\n"
     "  --json           print the summary as one JSON object\n"
     "  --help           this text\n"
+    "\n"
+    "runtime options (as bpfemu run's; the clock follows the capture, so\n"
+    "--clock-step-ns does not apply; --cpus defaults to the workers' CPUs and\n"
+    "--cpu N makes the workers CPUs N, N+1, ...):\n"
+    ENV_CLI_HELP
     "\n"
     "A progress bar with rate and ETA is drawn on stderr when it is a terminal\n"
     "and the replay takes more than a second.\n"
@@ -84,7 +95,8 @@ static const char replay_help[] =
 enum {
     OPT_HELP = 1, OPT_SECTION, OPT_PCAP, OPT_OUT, OPT_OUT_PASS, OPT_OUT_DROP, OPT_OUT_TX,
     OPT_OUT_REDIRECT, OPT_MAP_IN, OPT_MAP_OUT, OPT_TRACE, OPT_EVENTS, OPT_THREADS, OPT_SHARD,
-    OPT_IFINDEX, OPT_RXQ, OPT_LIMIT, OPT_BUDGET, OPT_JSON, OPT_WINDOW,
+    OPT_IFINDEX, OPT_RXQ, OPT_LIMIT, OPT_BUDGET, OPT_JSON, OPT_WINDOW, OPT_JIT, OPT_JIT_HARDEN,
+    OPT_INTERP,
 };
 
 #define MAX_THREADS 256u
@@ -157,10 +169,11 @@ static struct helper_prog *pick(const char *file, struct helper_env *env,
 static void print_note(void *ctx, const char *msg) { cli_error((const char *)ctx, "note: %s", msg); }
 
 static void summary_text(const struct replay_stats *st, const struct vm_obj_prog *info,
-                         const char *obj, const char *pcap, const char *error)
+                         const char *obj, const char *pcap, const char *engine, const char *error)
 {
-    printf("replay: %s (%s) from %s, capture %s, %u thread%s\n", info->name, info->section,
-           cli_basename(obj), cli_basename(pcap), st->threads, st->threads == 1 ? "" : "s");
+    printf("replay: %s (%s) from %s, capture %s, %u thread%s, %s\n", info->name, info->section,
+           cli_basename(obj), cli_basename(pcap), st->threads, st->threads == 1 ? "" : "s",
+           engine);
     printf("  packets %" PRIu64 " (%" PRIu64 " bytes), snapped %" PRIu64 ", not run %" PRIu64
            ", faults %" PRIu64, st->packets, st->bytes, st->snapped, st->refused, st->faults);
     if (st->other_shards)
@@ -200,7 +213,7 @@ static void summary_text(const struct replay_stats *st, const struct vm_obj_prog
 }
 
 static void summary_json(const struct replay_stats *st, const struct vm_obj_prog *info,
-                         const char *obj, const char *pcap, const char *error)
+                         const char *obj, const char *pcap, const char *engine, const char *error)
 {
     char buf[64];
     printf("{\"object\": ");
@@ -211,6 +224,7 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
     json_string(stdout, info->section);
     printf(", \"capture\": ");
     json_string(stdout, pcap);
+    printf(", \"engine\": \"%s\"", engine);
     printf(", \"threads\": %u, \"records\": %" PRIu64 ", \"packets\": %" PRIu64
            ", \"bytes\": %" PRIu64 ", \"snapped\": %" PRIu64 ", \"other_shards\": %" PRIu64
            ", \"not_run\": %" PRIu64 ", \"faults\": %" PRIu64 ", \"actions\": {",
@@ -292,6 +306,8 @@ int cmd_replay(int argc, char **argv)
         {"--ifindex", true, OPT_IFINDEX},     {"--rx-queue", true, OPT_RXQ},
         {"--limit", true, OPT_LIMIT},         {"--budget", true, OPT_BUDGET},
         {"--json", false, OPT_JSON},          {"--window", true, OPT_WINDOW},
+        {"--jit", false, OPT_JIT},            {"--jit-harden", false, OPT_JIT_HARDEN},
+        {"--interp", false, OPT_INTERP},      ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
     struct cli_args a;
@@ -299,15 +315,21 @@ int cmd_replay(int argc, char **argv)
     struct replay_opts o = {0};
     const char *file = NULL, *section = NULL, *map_in = NULL, *map_out = NULL, *val;
     uint64_t threads = 1, budget = 0, v;
-    bool json = false;
+    bool json = false, jit = false, harden = false, bad = false;
+    struct env_cli envo = {0};
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
         switch (id) {
         case CLI_OPT_ERROR:
+            env_cli_free(&envo);
             return CLI_EXIT_BAD_INPUT;
         case OPT_HELP:
             fputs(replay_help, stdout);
+            env_cli_free(&envo);
             return CLI_EXIT_OK;
+        case OPT_JIT: jit = true; break;
+        case OPT_INTERP: jit = false; break;
+        case OPT_JIT_HARDEN: harden = true; break;
         case CLI_OPT_POSITIONAL:
             if (file) {
                 cli_error(NULL, "replay: unexpected argument '%s' (the capture goes after --pcap)", val);
@@ -362,17 +384,41 @@ int cmd_replay(int argc, char **argv)
             }
             o.window = (uint32_t)v;
             break;
+        default:
+            if (id == ENV_OPT_CLOCK_STEP) {
+                cli_error("--clock-step-ns", "replay's clock follows the capture's timestamps");
+                bad = true;
+            } else {
+                env_cli_option(&envo, id, val, &bad);
+            }
+            break;
+        }
+        if (bad) {
+            env_cli_free(&envo);
+            return CLI_EXIT_BAD_INPUT;
         }
     }
-    if (!file) {
-        cli_error(NULL, "replay: missing OBJ (see bpfemu replay --help)");
+    if (harden && !jit) {
+        cli_error("--jit-harden", "needs --jit");
+        env_cli_free(&envo);
         return CLI_EXIT_BAD_INPUT;
     }
-    if (!o.pcap) {
-        cli_error(NULL, "replay: missing --pcap IN (see bpfemu replay --help)");
+    if (!file || !o.pcap) {
+        cli_error(NULL, "replay: missing %s (see bpfemu replay --help)", file ? "--pcap IN" : "OBJ");
+        env_cli_free(&envo);
         return CLI_EXIT_BAD_INPUT;
     }
     o.threads = (uint32_t)threads;
+    o.first_cpu = envo.cpu;
+    uint32_t ncpus = envo.opts.ncpus ? envo.opts.ncpus : o.first_cpu + o.threads;
+    if (o.first_cpu + o.threads > ncpus) {
+        cli_error("--cpus", "%u CPUs, but the workers are CPUs %u to %u", ncpus, o.first_cpu,
+                  o.first_cpu + o.threads - 1);
+        env_cli_free(&envo);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (o.clock_ns == 0)
+        o.clock_ns = envo.opts.clock_ns;
     o.progress = isatty(STDERR_FILENO);
     o.note = print_note;
     o.note_ctx = (void *)o.pcap;
@@ -389,12 +435,18 @@ int cmd_replay(int argc, char **argv)
     if ((rc = object_open(file, &obj, err, sizeof err)))
         goto out;
     rc = CLI_EXIT_BAD_INPUT;
-    struct helper_env_opts eo = {.ncpus = o.threads, .budget = budget};
+    struct helper_env_opts eo = envo.opts;
+    eo.ncpus = ncpus;
+    eo.budget = budget;
+    /* unverified programs: checked native code (jit/jit.h) */
+    eo.jit = jit ? JIT_CHECKED | (harden ? JIT_HARDEN : 0) : 0;
     if (helper_env_create(obj, &eo, &env, err, sizeof err)) {
         cli_error(file, "%s", err);
         goto out;
     }
-    if (mapin && map_json_load((const char *)mapin, mapin_len, env, o.threads, err, sizeof err)) {
+    if (env_cli_apply(&envo, env))
+        goto out;
+    if (mapin && map_json_load((const char *)mapin, mapin_len, env, ncpus, err, sizeof err)) {
         cli_error(map_in, "%s", err);
         goto out;
     }
@@ -414,10 +466,11 @@ int cmd_replay(int argc, char **argv)
         goto out;
     }
     const char *stopped = xrc == REPLAY_ERR_INPUT ? err : NULL;
+    const char *engine = jit ? "jit" : "interpreter";
     if (json)
-        summary_json(st, info, file, o.pcap, stopped);
+        summary_json(st, info, file, o.pcap, engine, stopped);
     else
-        summary_text(st, info, file, o.pcap, stopped);
+        summary_text(st, info, file, o.pcap, engine, stopped);
     fflush(stdout);
     rc = CLI_EXIT_OK;
     if (xrc == REPLAY_ERR_INPUT) {
@@ -439,7 +492,7 @@ int cmd_replay(int argc, char **argv)
             cli_error(map_out, "%s", strerror(errno));
             rc = CLI_EXIT_BAD_INPUT;
         } else {
-            map_json_dump(f, env, o.threads);
+            map_json_dump(f, env, ncpus);
             if ((f != stdout && fclose(f) != 0) || (f == stdout && fflush(f) != 0)) {
                 cli_error(map_out, "%s", strerror(errno));
                 rc = CLI_EXIT_BAD_INPUT;
@@ -449,6 +502,7 @@ int cmd_replay(int argc, char **argv)
 out:
     free(st);
     helper_env_destroy(env);
+    env_cli_free(&envo);
     vm_object_free(obj);
     free(mapin);
     return rc;

@@ -2,6 +2,8 @@
 #include "tools/run_object.h"
 #include "tools/tools.h"
 
+#include "jit/jit.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +11,11 @@
 
 static const char run_help[] =
     "usage: bpfemu run FILE [--mem HEX-FILE | --data FILE] [--data-out FILE]\n"
-    "                  [--repeat N] [--budget N] [--interp] [--jit] [--json]\n"
+    "                  [--repeat N] [--budget N] [--interp | --jit [--jit-harden]] [--json]\n"
     "       bpfemu run OBJ.o [--section S] [--data PACKET | --pcap CAP [--packet N]]\n"
     "                  [--data-out FILE]\n"
     "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
-    "                  [--repeat N] [--json]\n"
+    "                  [--repeat N] [--interp | --jit [--jit-harden]] [--json]\n"
     "\n"
     "Run FILE (raw bytecode or assembly text, \"-\" = stdin) in the checked\n"
     "interpreter and print r0 as 0x%016llx on its own line.\n"
@@ -49,7 +51,10 @@ static const char run_help[] =
     "  --budget N       stop a run once it has executed N instructions (checked at\n"
     "                   jumps and calls; default 100000000)\n"
     "  --interp         use the interpreter (the default)\n"
-    "  --jit            use the x86-64 JIT (not available yet)\n"
+    "  --jit            run the program compiled by the x86-64 JIT (checked native\n"
+    "                   code: same results, faults and budget as the interpreter)\n"
+    "  --jit-harden     with --jit: blind the program's constants (as the kernel's\n"
+    "                   bpf_jit_harden)\n"
     "  --json           print {\"r0\", \"ns_per_run\", \"insns_executed\", \"error\"}\n"
     "                   (r0 and ns_per_run are null, error a string, when the\n"
     "                   run failed; the error line is also on stderr)\n"
@@ -61,7 +66,7 @@ static const char run_help[] =
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
-    OPT_PCAP, OPT_PACKET,
+    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN,
 };
 
 /* Write s as a JSON string. */
@@ -105,14 +110,15 @@ int cmd_run(int argc, char **argv)
         {"--section", true, OPT_SECTION},  {"--ctx-in", true, OPT_CTX_IN},
         {"--ctx-out", true, OPT_CTX_OUT},  {"--map-in", true, OPT_MAP_IN},
         {"--map-out", true, OPT_MAP_OUT},  {"--pcap", true, OPT_PCAP},
-        {"--packet", true, OPT_PACKET},    ENV_CLI_OPTION_TABLE,
+        {"--packet", true, OPT_PACKET},    {"--jit-harden", false, OPT_JIT_HARDEN},
+        ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
     const char *file = NULL, *mem_file = NULL, *data_file = NULL, *data_out = NULL, *val;
     uint64_t repeat = 1, budget = VM_DEFAULT_BUDGET;
-    bool jit = false, json = false;
+    bool jit = false, json = false, harden = false;
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
     const char *pcap = NULL;
     uint64_t packet = 0;
@@ -148,6 +154,9 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_JIT:
             jit = true;
+            break;
+        case OPT_JIT_HARDEN:
+            harden = true;
             break;
         case OPT_JSON:
             json = true;
@@ -196,10 +205,13 @@ int cmd_run(int argc, char **argv)
             break;
         }
     }
-    if (jit) {
-        cli_error("--jit", CLI_NO_JIT_MSG);
+    if (harden && !jit) {
+        cli_error("--jit-harden", "needs --jit");
         return CLI_EXIT_BAD_INPUT;
     }
+    /* unverified programs: checked native code (jit/jit.h) */
+    unsigned jitflags = jit ? JIT_CHECKED | (harden ? JIT_HARDEN : 0) : 0;
+    envo.opts.jit = jitflags;
     if (!file) {
         cli_error("run", "missing FILE (see bpfemu run --help)");
         return CLI_EXIT_BAD_INPUT;
@@ -269,6 +281,8 @@ int cmd_run(int argc, char **argv)
     if ((rc = prepare_vm(file, prog, &vm)) != 0)
         goto out;
     vm_set_budget(vm, budget);
+    if (jitflags && (rc = cli_enable_jit(file, vm, jitflags)) != 0)
+        goto out;
 
     run = calloc(1, sizeof(*run));
     if (!run) {

@@ -5,6 +5,8 @@
  * load_program_buf), assembly text, or raw little-endian bytecode. */
 #include "tools/tools.h"
 
+#include "jit/jit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,4 +111,14 @@ const char *cli_run_errmsg(const struct vm_run *run, int rc)
     if (run->errmsg[0])
         return run->errmsg;
     return rc < 0 ? strerror(-rc) : "run failed";
+}
+
+int cli_enable_jit(const char *path, struct vm *vm, unsigned flags)
+{
+    char err[VM_ERR_LEN] = "";
+    if (jit_compile(vm, flags, err, sizeof(err)) != 0) {
+        cli_error(path, "%s", err[0] ? err : "JIT compilation failed");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    return 0;
 }

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* tools/cmd_kdiff.c, tools/cmd_fuzz.c */
+int cmd_kdiff(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
+
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -15,7 +19,11 @@ static const struct {
     {"conformance", cmd_conformance, "run bpf_conformance .data tests"},
     {"plugin", cmd_plugin, "bpf_conformance_runner plugin (program hex on stdin)"},
     {"replay", cmd_replay, "replay a pcap/pcapng capture through an XDP or tc program"},
+    {"test", cmd_test, "run unit tests of BPF programs from YAML files (JUnit, TAP, coverage)"},
+    {"jit", cmd_jit, "compile with the x86-64 JIT, show the native code (--dump)"},
     {"bench", cmd_bench, "time an XDP program on a packet (bench/ harness interface)"},
+    {"kdiff", cmd_kdiff, "run a program in the kernel and in bpfemu, print the first difference"},
+    {"fuzz", cmd_fuzz, "generate programs: verifier-diff, runtime-soundness, jit-diff"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

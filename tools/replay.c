@@ -30,7 +30,7 @@
 #define BPFEMU_VERSION "0.1.0"
 #endif
 
-#define DEFAULT_WINDOW 4096u
+#define DEFAULT_WINDOW 1024u
 #define WORKER_BATCH   64u
 
 /* ------------------------------------------------------------ helpers */
@@ -256,7 +256,8 @@ struct rslot {
     uint8_t *in;
     size_t in_cap;
     const char *bad;           /* not convertible: why */
-    char badmsg[160];
+    char *msg;                 /* bad's or errmsg's text, allocated on the first one */
+    size_t msg_cap;
     /* results */
     int rc;
     bool ran;
@@ -266,7 +267,7 @@ struct rslot {
     uint8_t *out;
     size_t out_len, out_cap;
     struct rbuf trace, events;
-    char errmsg[400];
+    const char *errmsg;        /* with rc != 0 */
     int done;                  /* atomic: results ready */
 };
 
@@ -314,6 +315,21 @@ struct rworker {
 
 /* ------------------------------------------------------ per packet */
 
+/* Keep a message in the slot (errors only: the common path stays small). */
+static const char *slot_msg(struct rslot *sl, const char *m)
+{
+    size_t n = strlen(m) + 1;
+    if (n > sl->msg_cap) {
+        char *g = realloc(sl->msg, n < 512 ? 512 : n);
+        if (!g)
+            return "out of memory";
+        sl->msg = g;
+        sl->msg_cap = n < 512 ? 512 : n;
+    }
+    memcpy(sl->msg, m, n);
+    return sl->msg;
+}
+
 static void run_slot(struct replay *r, struct helper_session *sess, uint32_t cpu, struct rslot *sl,
                      bool copy)
 {
@@ -327,7 +343,7 @@ static void run_slot(struct replay *r, struct helper_session *sess, uint32_t cpu
     sl->ran = res.ran;
     sl->insns = res.insns;
     if (sl->rc)
-        snprintf(sl->errmsg, sizeof sl->errmsg, "%s", res.errmsg ? res.errmsg : "error");
+        sl->errmsg = slot_msg(sl, res.errmsg ? res.errmsg : "error");
     sl->retval = res.retval;
     sl->redir_type = res.redirect_map_type;
     sl->redir_target = res.redirect_ifindex;
@@ -528,8 +544,7 @@ static int read_slot(struct replay *r, struct rslot *sl, bool copy, char *err, s
                 r->st->other_shards++;
                 continue;
             }
-            snprintf(sl->badmsg, sizeof sl->badmsg, "%s", pkt.bad);
-            sl->bad = sl->badmsg;
+            sl->bad = slot_msg(sl, pkt.bad);
             sl->caplen = sl->len = 0;
             sl->inp = NULL;
             return 1;
@@ -597,7 +612,7 @@ static int run_inline(struct replay *r, char *err, size_t errlen)
         int rc = read_slot(r, sl, false, err, errlen);
         if (rc <= 0)
             return rc;
-        run_slot(r, r->w[0].sess, 0, sl, false);
+        run_slot(r, r->w[0].sess, r->w[0].cpu, sl, false);
         emit(r, sl);
         if ((r->st->read & 4095) == 0)
             progress(r, false);
@@ -802,7 +817,7 @@ int replay_run(struct helper_env *env, struct helper_prog *prog, const struct re
     for (uint32_t i = 0; i < r.nw; i++) {
         struct rworker *w = &r.w[i];
         w->r = &r;
-        w->cpu = i;
+        w->cpu = o->first_cpu + i;
         if (helper_session_create(prog, &so, &w->sess, e2, sizeof e2)) {
             rc = rp_err(err, errlen, REPLAY_ERR_SETUP, "%s", e2);
             goto out;
@@ -869,6 +884,7 @@ out:
         free(r.slots[i].in);
         free(r.slots[i].out);
         free(r.slots[i].trace.p);
+        free(r.slots[i].msg);
         free(r.slots[i].events.p);
     }
     free(r.slots);

@@ -24,13 +24,14 @@ struct replay_opts {
     const char *trace;         /* "<packet>: <trace_printk line>" */
     const char *events;        /* "<packet> ringbuf|perf <map> [<index>] <hex>" */
     uint32_t threads;          /* workers; 0 or 1: one, in the calling thread */
+    uint32_t first_cpu;        /* worker i is CPU first_cpu + i (the env must have them) */
     uint32_t ifindex;          /* ingress device (0: loopback, as a test run) */
     uint32_t rx_queue;
     uint64_t limit;            /* stop after this many records of the capture; 0 = all */
     uint32_t shard_k, shard_n; /* shard_n > 0: replay only flows whose hash % n == k */
     uint64_t clock_ns;         /* bpf_ktime_get_ns at the first packet (0: 1 s) */
     bool progress;             /* draw a progress bar on stderr (the caller checks isatty) */
-    uint32_t window;           /* reorder window, packets in flight (0: 4096) */
+    uint32_t window;           /* reorder window, packets in flight (0: 1024) */
     /* called once, before the first packet, when the capture is converted */
     void (*note)(void *ctx, const char *msg);
     void *note_ctx;

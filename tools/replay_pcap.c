@@ -430,20 +430,40 @@ void rp_out_write(struct rp_out *o, uint64_t ts_ns, const uint8_t *data, uint32_
     size_t clen = opts && opts->comment ? strlen(opts->comment) : 0;
     if (clen > 1000)
         clen = 1000;
-    size_t need = 20 + (((size_t)caplen + 3) & ~(size_t)3) + clen + 64 + 4;
-    if (need > o->blk_cap) {
-        size_t cap = o->blk_cap ? o->blk_cap : 4096;
-        while (cap < need)
-            cap *= 2;
-        uint8_t *g = realloc(o->blk, cap);
-        if (!g) {
-            o->oom = true;
-            return;
+    /* the block is built in place in the output buffer when it fits (one
+     * copy of the packet), else in blk */
+    size_t need = 8 + 20 + (((size_t)caplen + 3) & ~(size_t)3) + clen + 64 + 4;
+    uint8_t *blk;
+    if (o->vbuf && need <= RP_WBUF) {
+        while (o->wlen + need > o->wcap && o->wcap < RP_WBUF) {
+            char *g = realloc(o->vbuf, 2 * o->wcap);
+            if (!g)
+                break;
+            o->vbuf = g;
+            o->wcap *= 2;
         }
-        o->blk = g;
-        o->blk_cap = cap;
+        if (o->wlen + need > o->wcap)
+            flush_wbuf(o);
     }
-    uint8_t *b = o->blk;
+    bool in_place = o->vbuf && o->wlen + need <= o->wcap;
+    if (in_place) {
+        blk = (uint8_t *)o->vbuf + o->wlen;
+    } else {
+        if (need > o->blk_cap) {
+            size_t cap = o->blk_cap ? o->blk_cap : 4096;
+            while (cap < need)
+                cap *= 2;
+            uint8_t *g = realloc(o->blk, cap);
+            if (!g) {
+                o->oom = true;
+                return;
+            }
+            o->blk = g;
+            o->blk_cap = cap;
+        }
+        blk = o->blk;
+    }
+    uint8_t *b = blk + 8; /* after the block type and length */
     size_t n = 0;
     uint32_t fields[5] = {0, (uint32_t)(ts_ns >> 32), (uint32_t)ts_ns, caplen, len};
     memcpy(b, fields, 20);
@@ -467,11 +487,14 @@ void rp_out_write(struct rp_out *o, uint64_t ts_ns, const uint8_t *data, uint32_
         }
         n += opt_put(b + n, 0, NULL, 0);
     }
-    uint32_t total = (uint32_t)(n + 12);
-    put32(o, 6);
-    put32(o, total);
-    put(o, b, n);
-    put32(o, total);
+    uint32_t total = (uint32_t)(n + 12), type = 6;
+    memcpy(blk, &type, 4);
+    memcpy(blk + 4, &total, 4);
+    memcpy(blk + 8 + n, &total, 4);
+    if (in_place)
+        o->wlen += total;
+    else
+        put(o, blk, total);
 }
 
 int rp_out_close(struct rp_out *o, char *err, size_t errlen)

@@ -203,7 +203,7 @@ out:
     return rc;
 }
 
-int bench_object(const char *file, const char *packet, uint64_t repeat)
+int bench_object(const char *file, const char *packet, uint64_t repeat, unsigned jit)
 {
     char err[512];
     struct vm_object *obj = NULL;
@@ -217,7 +217,8 @@ int bench_object(const char *file, const char *packet, uint64_t repeat)
     if ((rc = object_open(file, &obj, err, sizeof err)))
         goto out;
     rc = CLI_EXIT_BAD_INPUT;
-    if (helper_env_create(obj, NULL, &env, err, sizeof err)) {
+    struct helper_env_opts eo = {.jit = jit};
+    if (helper_env_create(obj, &eo, &env, err, sizeof err)) {
         cli_error(file, "%s", err);
         goto out;
     }

@@ -20,7 +20,8 @@ int object_open(const char *file, struct vm_object **obj, char *err, size_t errl
 int run_object(const struct run_obj_opts *o);
 /* `bpfemu bench OBJ PACKET REPEAT`: the object's XDP program (section
  * "xdp", else its only program), maps zero-filled, timed as the bench
- * harness wants: prints "NS_PER_RUN RETVAL". */
-int bench_object(const char *file, const char *packet, uint64_t repeat);
+ * harness wants: prints "NS_PER_RUN RETVAL". `jit`: jit/jit.h flags (0:
+ * the interpreter). */
+int bench_object(const char *file, const char *packet, uint64_t repeat, unsigned jit);
 
 #endif

@@ -35,7 +35,9 @@ int cmd_run(int argc, char **argv);
 int cmd_conformance(int argc, char **argv);
 int cmd_plugin(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_jit(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 
 /* ------------------------------------------------------------- util.c ---- */
 
@@ -78,8 +80,6 @@ int cli_parse_hex_bytes(const char *text, size_t textlen, uint8_t **buf, size_t 
 /* Monotonic clock in nanoseconds. */
 uint64_t cli_now_ns(void);
 
-/* The message for --jit until the JIT lands. */
-#define CLI_NO_JIT_MSG "the x86-64 JIT is not available in this build"
 
 /* ------------------------------------------------------ option parsing ---- */
 
@@ -135,6 +135,11 @@ int load_program_buf(const char *path, const uint8_t *buf, size_t len,
 /* vm_prog_check + vm_create + the test helpers, with messages. Returns 0 or
  * CLI_EXIT_BAD_INPUT (message printed, naming `path`). */
 int prepare_vm(const char *path, const struct vm_prog *prog, struct vm **out);
+
+/* Compile vm with the x86-64 JIT (jit/jit.h flags; checked code unless
+ * JIT_TRUSTED) and attach it. Returns 0 or CLI_EXIT_BAD_INPUT (message
+ * printed, naming `path`). */
+int cli_enable_jit(const char *path, struct vm *vm, unsigned flags);
 
 /* The message of a failed vm_run_exec (run->errmsg, or strerror). */
 const char *cli_run_errmsg(const struct vm_run *run, int rc);

@@ -1,5 +1,6 @@
 /* vm/api.c - the public API of include/bpfemu.h over the vm subsystem. */
 #include "bpfemu.h"
+#include "jit/jit.h"
 #include "vm/vm.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@ struct pending_helper {
 struct bpfemu_vm {
     struct vm *vm;
     bool checked;
+    bool jit;
     uint64_t budget;
     void *user;
     struct vm_region regions[VM_MAX_REGIONS - 1]; /* one slot stays for mem */
@@ -58,6 +60,11 @@ static int install(bpfemu_vm *b, struct vm_prog *prog, char *err, size_t errlen)
         }
     vm_set_mode(vm, b->checked ? VM_MODE_CHECKED : VM_MODE_TRUSTED);
     vm_set_budget(vm, b->budget);
+    /* both modes: bpfemu_set_checked may switch later */
+    if (b->jit && (rc = jit_compile(vm, JIT_CHECKED | JIT_TRUSTED, err, errlen))) {
+        vm_destroy(vm);
+        return rc;
+    }
     vm_destroy(b->vm);
     b->vm = vm;
     return 0;
@@ -91,6 +98,19 @@ int bpfemu_set_checked(bpfemu_vm *b, bool checked)
     b->checked = checked;
     if (b->vm)
         vm_set_mode(b->vm, checked ? VM_MODE_CHECKED : VM_MODE_TRUSTED);
+    return 0;
+}
+
+int bpfemu_set_jit(bpfemu_vm *b, bool on)
+{
+    if (b->vm) {
+        int rc = on ? jit_compile(b->vm, JIT_CHECKED | JIT_TRUSTED, NULL, 0) : 0;
+        if (rc)
+            return rc;
+        if (!on)
+            jit_detach(b->vm);
+    }
+    b->jit = on;
     return 0;
 }
 

@@ -636,7 +636,7 @@ static int load(struct elf_ctx *c, const void *buf, size_t size)
         if (c->secs[i].kind == SEC_BTF_EXT)
             btf_ext = i;
     }
-    if (btf && (rc = elf_btf_parse(c, btf)))
+    if (btf && ((rc = elf_btf_parse(c, btf)) || (rc = elf_btf_fixup_datasec(c))))
         return rc;
 
     /* Maps: legacy "maps", then ".maps", then global data. */

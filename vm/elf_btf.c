@@ -274,6 +274,41 @@ uint32_t elf_btf_datasec_var(const struct elf_ctx *c, uint32_t datasec, const ch
     return 0;
 }
 
+/* clang leaves a DATASEC's size and its variables' offsets zero; libbpf
+ * fills them in from the section and the symbol table before loading
+ * (btf_fixup_datasec). Do the same, so that typed views of global data
+ * (vm/btf_format.c, vm/btf_types.c) find each variable at its place. */
+int elf_btf_fixup_datasec(struct elf_ctx *c)
+{
+    for (uint32_t id = 1; c->have_btf && id < c->btf.n; id++) {
+        struct btf_type *t = (struct btf_type *)elf_btf_type(c, id);
+        if (!t || kind_of(t) != BTF_KIND_DATASEC)
+            continue;
+        uint32_t sec;
+        const struct elf_sec *s = elf_sec_named(c, type_name(c, id), &sec);
+        if (!s)
+            continue; /* .kconfig, .ksyms: nothing in the file */
+        if (t->size == 0)
+            t->size = (uint32_t)s->size;
+        struct btf_var_secinfo *vi = (struct btf_var_secinfo *)(t + 1);
+        for (unsigned k = 0; k < vlen_of(t); k++) {
+            const struct btf_type *v = elf_btf_type(c, vi[k].type);
+            if (!v || kind_of(v) != BTF_KIND_VAR)
+                continue;
+            const char *vname = type_name(c, vi[k].type);
+            const struct elf_sym *sym = elf_sym_in(c, sec, vname);
+            if (!sym)
+                continue; /* a static the compiler renamed: leave it */
+            if (sym->value > s->size || sym->size > s->size - sym->value)
+                continue; /* a broken section: the map loaders say what is wrong */
+            vi[k].offset = (uint32_t)sym->value;
+            if (vi[k].size == 0)
+                vi[k].size = (uint32_t)sym->size;
+        }
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------ map definitions ---- */
 
 #define MAPERR(fmt, ...) elf_fail(c, -EINVAL, "section '.maps': map '%s': " fmt, name, ##__VA_ARGS__)

@@ -205,6 +205,9 @@ struct elf_btf_map {
  * `name`: "section '.maps': map 'NAME': ..." on error. */
 int elf_btf_map_def(struct elf_ctx *c, const char *name, uint32_t id, bool is_inner,
                     struct elf_btf_map *out);
+/* DATASEC sizes and variable offsets from the sections and symbols, as
+ * libbpf's btf_fixup_datasec sets them (clang leaves them zero). */
+int elf_btf_fixup_datasec(struct elf_ctx *c);
 /* .BTF.ext: reject CO-RE records, attach line info to the sections. */
 int elf_btf_ext(struct elf_ctx *c, uint32_t sec);
 

@@ -191,6 +191,33 @@ bool vm_section_prog_type(const char *section, uint32_t *prog_type, uint32_t *at
  * for char arrays. -ENOENT when the object has no such type. */
 int vm_object_format(const struct vm_object *obj, uint32_t type_id, const void *data, size_t size,
                      char **json);
+/* The object's BTF types one at a time (vm/btf_types.c), for typed test
+ * inputs. vm_btf_type follows typedefs, qualifiers and vars (alias: the
+ * outermost typedef's name, e.g. "__be32"); -ENOENT for an unknown id or
+ * an object without BTF. Members of structs, unions and DATASECs (a
+ * section's variables, by name, at their offsets); enum values by index. */
+enum vm_btf_kind {
+    VM_BTF_OTHER, VM_BTF_INT, VM_BTF_PTR, VM_BTF_FLOAT, VM_BTF_ARRAY, VM_BTF_STRUCT,
+    VM_BTF_UNION, VM_BTF_ENUM, VM_BTF_DATASEC,
+};
+struct vm_btf_type {
+    enum vm_btf_kind kind;
+    uint32_t id;                 /* the resolved type */
+    uint32_t size;               /* bytes */
+    const char *name, *alias;    /* "" when none */
+    bool is_signed, is_char, is_bool;
+    uint32_t elem, nelems;       /* arrays */
+    uint32_t vlen;               /* members, enum values */
+};
+struct vm_btf_member {
+    const char *name;            /* "" for an anonymous struct/union member */
+    uint32_t type;
+    uint32_t bit_offset, bit_size; /* bit_size 0: not a bitfield */
+};
+int vm_btf_type(const struct vm_object *obj, uint32_t id, struct vm_btf_type *out);
+int vm_btf_member(const struct vm_object *obj, uint32_t id, uint32_t i, struct vm_btf_member *out);
+int vm_btf_enum(const struct vm_object *obj, uint32_t id, uint32_t i, const char **name,
+                int64_t *value);
 /* True when buf starts with the ELF magic. */
 bool vm_is_elf(const void *buf, size_t size);
 
@@ -229,6 +256,14 @@ struct vm_region;
 typedef int (*vm_ctx_access_fn)(struct vm_run *run, const struct vm_region *r, uint32_t off,
                                 unsigned size, bool write, uint64_t *value, const char **why);
 
+/* Optional, for execution engines (the JIT): a ctx field that is a plain
+ * host value, i.e. the kernel's ctx rewrite as data. Return true when a
+ * read of `size` bytes at `off` (not sign-extending) always yields the
+ * zero-extended `width`-byte (4 or 8) value stored at *ptr, and *ptr stays
+ * valid for the run; false leaves the access to ctx_access. */
+typedef bool (*vm_ctx_direct_fn)(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                                 unsigned size, const void **ptr, unsigned *width);
+
 struct vm_region {
     uintptr_t start, end;  /* [start, end) */
     uint32_t flags;        /* VM_REGION_* */
@@ -239,6 +274,7 @@ struct vm_region {
     const char *name;      /* "packet", "ctx", "map value", ... */
     vm_ctx_access_fn ctx_access; /* VM_REGION_CTX only */
     void *ctx_data;              /* for ctx_access */
+    vm_ctx_direct_fn ctx_direct; /* VM_REGION_CTX, optional */
 };
 
 /* Create a VM for a program (copied). The program must pass vm_prog_check;
@@ -365,6 +401,25 @@ uint64_t vm_get_budget(const struct vm *vm);
  * vm_register_helper (NULL: no helper), so compiled code that calls through
  * it sees re-registered helpers (mocks). */
 vm_helper_fn const *vm_helper_slot(const struct vm *vm, uint32_t id);
+/* A helper call's common case as data, for engines that inline it (the
+ * kernel inlines array map lookups the same way: map_gen_lookup).
+ * VM_INLINE_ARRAY_LOOKUP: when the helper registered at the time of the
+ * query is still the one in the table, run->on_call is NULL and r2 points
+ * to 4 bytes inside run->stack holding k, the call's whole effect is
+ * r0 = k < max_entries ? base + k * stride : 0. */
+#define VM_INLINE_ARRAY_LOOKUP 1u
+struct vm_helper_inline {
+    uint32_t kind;
+    uint32_t max_entries;
+    uint64_t base;
+    uint64_t stride;
+};
+/* Describe helper `id` called with r1 == arg1 (a constant of the program);
+ * false: no inline form. Set by the runtime that owns the helpers. */
+typedef bool (*vm_helper_inline_fn)(const struct vm *vm, uint32_t id, uint64_t arg1,
+                                    struct vm_helper_inline *out, void *data);
+void vm_set_helper_inline(struct vm *vm, vm_helper_inline_fn fn, void *data);
+bool vm_helper_inline(const struct vm *vm, uint32_t id, uint64_t arg1, struct vm_helper_inline *out);
 /* The checked interpreter's whole check of the load, store or atomic at
  * slot `pc` touching `addr` (size, direction and alignment rule from the
  * instruction): 0 when it is plain memory (the stack, or the region

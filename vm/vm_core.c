@@ -136,6 +136,17 @@ vm_helper_fn const *vm_helper_slot(const struct vm *vm, uint32_t id)
 
 uint64_t vm_get_budget(const struct vm *vm) { return vm->budget; }
 
+void vm_set_helper_inline(struct vm *vm, vm_helper_inline_fn fn, void *data)
+{
+    vm->helper_inline = fn;
+    vm->helper_inline_data = data;
+}
+
+bool vm_helper_inline(const struct vm *vm, uint32_t id, uint64_t arg1, struct vm_helper_inline *out)
+{
+    return vm->helper_inline && vm->helper_inline(vm, id, arg1, out, vm->helper_inline_data);
+}
+
 void vm_set_mode(struct vm *vm, enum vm_mode mode) { vm->mode = mode; }
 enum vm_mode vm_get_mode(const struct vm *vm) { return vm->mode; }
 void vm_set_budget(struct vm *vm, uint64_t insns) { vm->budget = insns ? insns : 1; }

@@ -37,6 +37,8 @@ struct vm {
     vm_engine_fn engine;
     void *engine_code;
     void (*engine_free)(void *code);
+    vm_helper_inline_fn helper_inline; /* vm_set_helper_inline */
+    void *helper_inline_data;
 };
 
 /* Handler id for slot `i` (the second slot of a lddw gets VM_OP_INVALID). */

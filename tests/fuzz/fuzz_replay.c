@@ -4,8 +4,8 @@
  * read through pcap_fopen_offline on fmemopen, replayed through
  *  - a built-in XDP program that moves the packet's head and tail by
  *    amounts taken from its bytes, writes to it and returns every action
- *    (bpf_redirect included), with one worker and with two, all outputs
- *    written (pcapng, pcap, trace, events) to /dev/null;
+ *    (bpf_redirect included), with one worker and with two, and
+ *    JIT-compiled, outputs written (pcapng, pcap, trace, events);
  *  - the corpus's xdp_events (ring buffer, trace_printk) and tc_rewrite
  *    (skb helpers) when corpus/build holds them (run from the repository
  *    root, or set BPFEMU_CORPUS).
@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jit/jit.h"
 #include "tools/replay.c"
 #include "tools/replay_pcap.c"
 
@@ -73,7 +74,7 @@ struct fz_target {
     uint32_t threads;
 };
 
-static struct fz_target targets[4];
+static struct fz_target targets[5];
 static char pcap_out[256];     /* a classic pcap output (by its name) */
 static size_t n_targets;
 static struct vm_object builtin_obj;
@@ -85,11 +86,11 @@ static void fz_die(const char *what, const char *err)
     abort();
 }
 
-static void add_builtin(uint32_t threads)
+static void add_builtin(uint32_t threads, unsigned jit)
 {
     char err[512];
     struct fz_target *t = &targets[n_targets++];
-    struct helper_env_opts eo = {.ncpus = threads, .budget = 100000};
+    struct helper_env_opts eo = {.ncpus = threads, .budget = 100000, .jit = jit};
     if (helper_env_create(&builtin_obj, &eo, &t->env, err, sizeof err))
         fz_die("built-in program", err);
     t->prog = helper_env_prog(t->env, "fz_xdp");
@@ -136,14 +137,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *tmp = getenv("TMPDIR");
     snprintf(pcap_out, sizeof pcap_out, "%s/fuzz_replay-%d.pcap", tmp && *tmp ? tmp : "/tmp",
              (int)getpid());
-    add_builtin(1);
-    add_builtin(2);
+    add_builtin(1, 0);
+    add_builtin(2, 0);
+#if defined(__x86_64__)
+    add_builtin(1, JIT_CHECKED);
+#endif
     const char *dir = getenv("BPFEMU_CORPUS");
     if (!dir || !*dir)
         dir = "corpus/build";
     add_object(dir, "xdp_events", "xdp_syn_events");
-    if (n_targets < 4)
-        add_object(dir, "tc_rewrite", "tc_dnat");
+    add_object(dir, "tc_rewrite", "tc_dnat");
     return 0;
 }
 

@@ -200,7 +200,7 @@ Test(cli, help_lists_commands)
     struct res r = RUN(NULL, "--help");
     cr_expect_eq(r.status, 0);
     cr_expect_str_eq(r.err, "");
-    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench"};
+    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench", "jit"};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         char re[64];
         snprintf(re, sizeof(re), "\n  %s +[a-z]", cmds[i]);
@@ -211,7 +211,7 @@ Test(cli, help_lists_commands)
 
 Test(cli, subcommand_help)
 {
-    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench"};
+    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench", "jit"};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         struct res r = RUN(NULL, cmds[i], "--help");
         char prefix[64];
@@ -562,7 +562,10 @@ Test(cli, bad_flags)
     EXPECT(r, 2, "", "bpfemu: run: --data-out needs --mem or --data\n");
     res_free(&r);
     r = RUN(NULL, "run", tp("p.s"), "--jit");
-    EXPECT(r, 2, "", "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    EXPECT(r, 0, "0x0000000000000002\n", "");
+    res_free(&r);
+    r = RUN(NULL, "run", tp("p.s"), "--jit-harden");
+    EXPECT(r, 2, "", "bpfemu: --jit-harden: needs --jit\n");
     res_free(&r);
     /* --opt=value works like --opt value */
     r = RUN(NULL, "run", tp("p.s"), "--repeat=3", "--interp");
@@ -698,8 +701,8 @@ Test(cli, conformance_usage)
     r = RUN(NULL, "conformance");
     EXPECT(r, 2, "", "bpfemu: conformance: missing DIR or FILE (see bpfemu conformance --help)\n");
     res_free(&r);
-    r = RUN(NULL, "conformance", tmpdir, "--jit");
-    EXPECT(r, 2, "", "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    r = RUN(NULL, "conformance", tmpdir, "--jit-harden");
+    EXPECT(r, 2, "", "bpfemu: --jit-harden: needs --jit\n");
     res_free(&r);
 }
 
@@ -769,8 +772,10 @@ Test(cli, plugin_failures)
            "bpfemu: --elf: ELF objects are not supported yet\n");
     res_free(&r);
     r = RUN(plugin_prog, "plugin", "00  ", "--jit");
-    EXPECT(r, 1, "the x86-64 JIT is not available in this build\n",
-           "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    EXPECT(r, 0, "0x0000000000000001\n", "");
+    res_free(&r);
+    r = RUN(plugin_prog, "plugin", "--jit");
+    EXPECT(r, 1, out, err);
     res_free(&r);
     r = RUN(plugin_prog, "plugin", "--frob");
     EXPECT(r, 2, "unknown option '--frob' (see bpfemu plugin --help)\n",
@@ -808,6 +813,11 @@ Test(cli, bench)
     cr_expect_str_eq(r.err, "");
     cr_expect(matches(r.out, "^[0-9]+\\.[0-9]{3} 2\n$"), "stdout: %s", r.out);
     res_free(&r);
+    r = RUN(NULL, "bench", tp("x.bin"), tp("pkt.bin"), "1000", "--jit");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect_str_eq(r.err, "");
+    cr_expect(matches(r.out, "^[0-9]+\\.[0-9]{3} 2\n$"), "stdout: %s", r.out);
+    res_free(&r);
     /* too short for the bounds check: XDP_DROP */
     write_bytes("short.bin", pkt, 10);
     r = RUN(NULL, "bench", tp("x.bin"), tp("short.bin"), "100");
@@ -826,8 +836,10 @@ Test(cli, bench_errors)
            "bpfemu: REPEAT: invalid value '0' (expected an integer from 1 to "
            "18446744073709551615)\n");
     res_free(&r);
-    r = RUN(NULL, "bench", tp("x.s"), tp("pkt.bin"), "10", "--jit");
-    EXPECT(r, 2, "", "bpfemu: --jit: the x86-64 JIT is not available in this build\n");
+    r = RUN(NULL, "bench", tp("x.s"), tp("pkt.bin"), "0", "--jit");
+    EXPECT(r, 2, "",
+           "bpfemu: REPEAT: invalid value '0' (expected an integer from 1 to "
+           "18446744073709551615)\n");
     res_free(&r);
     r = RUN(NULL, "bench", tp("x.s"), tp("pkt.bin"));
     EXPECT(r, 2, "", "bpfemu: bench: missing REPEAT (see bpfemu bench --help)\n");
@@ -905,5 +917,31 @@ Test(cli, map_out_is_typed_from_btf)
                             "\"formatted\": {\"key\": {\"prefixlen\": 24, \"addr\": 7405771}, "
                             "\"value\": {\"rule_id\": 1, \"flags\": 0, \"hits\": 1}}}"),
               "stdout: %s", r.out);
+    res_free(&r);
+}
+
+Test(cli, jit_dump)
+{
+    write_text("j.s", "mov %r0, 5\nadd %r0, 0x1234567\nexit\n");
+    struct res r = RUN(NULL, "jit", tp("j.s"));
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(matches(r.out, "^[0-9]+ bytes of x86-64 code \\(checked\\) for 3 eBPF slots\n$"), "%s",
+              r.out);
+    res_free(&r);
+    r = RUN(NULL, "jit", tp("j.s"), "--dump");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    /* each eBPF instruction, then the x86-64 code compiled from it */
+    cr_expect(matches(r.out, "\n   1: r0 \\+= 19088743\n +[0-9a-f]+:  ([0-9a-f]{2} )+ +add rax, 0x1234567\n"),
+              "%s", r.out);
+    cr_expect(matches(r.out, "\n; code size: [0-9]+ bytes\n$"), "%s", r.out);
+    res_free(&r);
+    r = RUN(NULL, "jit", tp("j.s"), "--dump", "--trusted", "--att");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(matches(r.out, "addq +\\$0x1234567, %rax"), "%s", r.out);
+    res_free(&r);
+    char e[512];
+    snprintf(e, sizeof e, "bpfemu: %s: --section needs an ELF object\n", tp("j.s"));
+    r = RUN(NULL, "jit", tp("j.s"), "--section", "x");
+    EXPECT(r, 2, "", e);
     res_free(&r);
 }

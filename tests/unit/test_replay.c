@@ -3,7 +3,8 @@
  *
  *  - every MANIFEST entry on its capture and on mixed.pcap: packets per
  *    retval (and packets the kernel refuses) equal corpus/EXPECTED.md, with
- *    one worker and, for programs whose state is per flow, with two;
+ *    one worker and, for programs whose state is per flow, with two, in
+ *    the interpreter and JIT-compiled;
  *  - the rewritten bytes of chosen packets and every packet's verdict in
  *    --out, read back with a pcapng parser of our own (SHB/IDB/EPB, the
  *    epb_verdict, packet id and comment options); the split outputs;
@@ -13,8 +14,8 @@
  *    the CLI's summary and exit codes ($BPFEMU, default ../build/bpfemu);
  *  - the kernel differential test: each capture packet by packet through
  *    the kernel's BPF_PROG_TEST_RUN (../corpus/build/kernel-run) and through
- *    the replay, verdicts and output bytes compared for every packet (a
- *    printed SKIP where bpf() is not permitted). */
+ *    the replay (interpreter and JIT), verdicts and output bytes compared
+ *    for every packet (a printed SKIP where bpf() is not permitted). */
 #include <criterion/criterion.h>
 
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jit/jit.h"
 #include "tests/unit/corpus_run.h"
 #include "tools/json.h"
 #include "tools/map_json.h"
@@ -62,8 +64,9 @@ static char *slurp_file(const char *path, size_t *len)
     return buf;
 }
 
-/* Load OBJECT's object with `ncpus` CPUs and its initial maps. */
-static void rp_open(struct rp_case *c, const char *object, uint32_t ncpus)
+/* Load OBJECT's object with `ncpus` CPUs and its initial maps; jit: run
+ * its programs JIT-compiled (jit/jit.h flags, 0 = the interpreter). */
+static void rp_open_jit(struct rp_case *c, const char *object, uint32_t ncpus, unsigned jit)
 {
     char path[512], err[1024];
     memset(c, 0, sizeof(*c));
@@ -76,7 +79,7 @@ static void rp_open(struct rp_case *c, const char *object, uint32_t ncpus)
     int rc = vm_object_load_elf(buf, len, object, &c->obj, err, sizeof err);
     free(buf);
     cr_assert_eq(rc, 0, "%s: %s", path, err);
-    struct helper_env_opts eo = {.ncpus = ncpus};
+    struct helper_env_opts eo = {.ncpus = ncpus, .jit = jit};
     cr_assert_eq(helper_env_create(c->obj, &eo, &c->env, err, sizeof err), 0, "%s: %s", object, err);
     snprintf(path, sizeof path, "%s/pcaps/%s.maps.json", corpus_dir(), object);
     buf = slurp_file(path, &len);
@@ -86,6 +89,11 @@ static void rp_open(struct rp_case *c, const char *object, uint32_t ncpus)
     cr_assert_eq(rc, 0, "%s: %s", path, err);
     c->prog = helper_env_prog(c->env, e->prog);
     cr_assert_not_null(c->prog, "%s: no program %s", object, e->prog);
+}
+
+static void rp_open(struct rp_case *c, const char *object, uint32_t ncpus)
+{
+    rp_open_jit(c, object, ncpus, 0);
 }
 
 static void rp_close(struct rp_case *c)
@@ -314,11 +322,16 @@ static void expect_hex(const uint8_t *p, size_t n, const char *hex, const char *
 
 /* Programs whose verdicts depend only on each flow's own packets: with two
  * workers they must decide exactly as with one. xdp_tenant's byte quota
- * spans every flow, so the order between flows on different workers
- * changes its verdicts (as it would across a NIC's queues). */
-static bool per_flow(const char *object) { return strcmp(object, "xdp_tenant") != 0; }
+ * spans every flow, and xdp_ratelimit's buckets are per source address
+ * (one source's flows spread over the workers), so the order between
+ * flows on different workers changes their verdicts, as it would across a
+ * NIC's queues. */
+static bool per_flow(const char *object)
+{
+    return strcmp(object, "xdp_tenant") != 0 && strcmp(object, "xdp_ratelimit") != 0;
+}
 
-static void check_manifest(uint32_t threads)
+static void check_manifest(uint32_t threads, unsigned jit)
 {
     size_t n;
     const struct corpus_entry *m = corpus_manifest(&n);
@@ -329,7 +342,7 @@ static void check_manifest(uint32_t threads)
         const char *caps[2] = {m[i].capture, "mixed.pcap"};
         for (int k = 0; k < 2; k++) {
             struct rp_case c;
-            rp_open(&c, m[i].object, threads);
+            rp_open_jit(&c, m[i].object, threads, jit);
             struct replay_opts o = {.threads = threads};
             rp_run(&c, caps[k], &o);
             cr_expect_eq(c.rc, 0, "%s %s: %s", m[i].object, caps[k], c.err);
@@ -338,7 +351,8 @@ static void check_manifest(uint32_t threads)
             const char *want = corpus_expected_counts(m[i].object, caps[k]);
             cr_expect_not_null(want, "EXPECTED.md lacks %s %s", m[i].object, caps[k]);
             if (want)
-                cr_expect_str_eq(got, want, "%s %s, %u thread(s)", m[i].object, caps[k], threads);
+                cr_expect_str_eq(got, want, "%s %s, %u thread(s)%s", m[i].object, caps[k], threads,
+                                 jit ? ", JIT" : "");
             cr_expect_eq(c.st.faults, 0, "%s %s: %s", m[i].object, caps[k], c.st.first_fault);
             cr_expect_eq(c.st.packets, c.st.read, "%s %s", m[i].object, caps[k]);
             rp_close(&c);
@@ -346,8 +360,12 @@ static void check_manifest(uint32_t threads)
     }
 }
 
-Test(replay, counts_match_expected, .timeout = 120) { check_manifest(1); }
-Test(replay, counts_match_expected_two_threads, .timeout = 120) { check_manifest(2); }
+Test(replay, counts_match_expected, .timeout = 120) { check_manifest(1, 0); }
+Test(replay, counts_match_expected_two_threads, .timeout = 120) { check_manifest(2, 0); }
+#if defined(__x86_64__)
+Test(replay, counts_match_expected_jit, .timeout = 120) { check_manifest(1, JIT_CHECKED); }
+Test(replay, counts_match_expected_jit_two_threads, .timeout = 120) { check_manifest(2, JIT_CHECKED); }
+#endif
 
 /* ------------------------------------------------------ output bytes */
 
@@ -955,53 +973,174 @@ Test(replay, kernel_differential, .timeout = 300)
             }
             cr_assert_eq(rc, 0, "kernel-run %s %s failed: %s", m[i].object, caps[k],
                          n ? lines[n - 1] : "");
-            char out[512];
-            tmp_path(out, sizeof out, "kdiff.pcapng");
-            struct rp_case c;
-            rp_open(&c, m[i].object, 1);
-            struct replay_opts o = {.out = out};
-            cr_expect_eq(rp_run(&c, caps[k], &o), 0, "%s", c.err);
-            struct capfile f;
-            capfile_read(out, &f);
-            size_t mismatches = 0, compared = 0;
-            for (size_t l = 0; l < n; l++) {
-                unsigned long idx;
-                char what[32];
-                int off = 0;
-                if (sscanf(lines[l], "%lu %31s %n", &idx, what, &off) < 2)
-                    continue;
-                cr_assert_lt(idx, f.n, "%s %s: kernel packet %lu beyond the replay's %zu",
-                             m[i].object, caps[k], idx, f.n);
-                const struct rec *r = &f.r[idx];
-                char mine[64];
-                if (!r->has_verdict)
-                    snprintf(mine, sizeof mine, "error");
-                else
-                    snprintf(mine, sizeof mine, "%lld", (long long)r->verdict);
-                bool same;
-                if (!strcmp(what, "error")) {
-                    same = !r->has_verdict && !strncmp(r->comment, "bpfemu: not run:", 16);
-                } else {
-                    char *hex = corpus_hex(r->data, r->caplen);
-                    same = r->has_verdict && (uint32_t)r->verdict == strtoul(what, NULL, 10) &&
-                           !strcmp(hex, lines[l] + off);
-                    free(hex);
+            static const unsigned engines[] = {0,
+#if defined(__x86_64__)
+                                               JIT_CHECKED
+#endif
+            };
+            for (size_t en = 0; en < sizeof engines / sizeof engines[0]; en++) {
+                char out[512];
+                tmp_path(out, sizeof out, "kdiff.pcapng");
+                struct rp_case c;
+                rp_open_jit(&c, m[i].object, 1, engines[en]);
+                struct replay_opts o = {.out = out};
+                cr_expect_eq(rp_run(&c, caps[k], &o), 0, "%s", c.err);
+                struct capfile f;
+                capfile_read(out, &f);
+                size_t mismatches = 0, compared = 0;
+                for (size_t l = 0; l < n; l++) {
+                    unsigned long idx;
+                    char what[32];
+                    int off = 0;
+                    if (sscanf(lines[l], "%lu %31s %n", &idx, what, &off) < 2)
+                        continue;
+                    cr_assert_lt(idx, f.n, "%s %s: kernel packet %lu beyond the replay's %zu",
+                                 m[i].object, caps[k], idx, f.n);
+                    const struct rec *r = &f.r[idx];
+                    char mine[64];
+                    if (!r->has_verdict)
+                        snprintf(mine, sizeof mine, "error");
+                    else
+                        snprintf(mine, sizeof mine, "%lld", (long long)r->verdict);
+                    bool same;
+                    if (!strcmp(what, "error")) {
+                        same = !r->has_verdict && !strncmp(r->comment, "bpfemu: not run:", 16);
+                    } else {
+                        char *hex = corpus_hex(r->data, r->caplen);
+                        same = r->has_verdict && (uint32_t)r->verdict == strtoul(what, NULL, 10) &&
+                               !strcmp(hex, lines[l] + off);
+                        free(hex);
+                    }
+                    compared++;
+                    if (!same && mismatches++ < 3)
+                        cr_expect_fail("%s %s packet %lu (%s): kernel '%.80s', replay %s (%s)",
+                                       m[i].object, caps[k], idx, engines[en] ? "JIT" : "interpreter",
+                                       lines[l], mine, r->comment);
                 }
-                compared++;
-                if (!same && mismatches++ < 3)
-                    cr_expect_fail("%s %s packet %lu: kernel '%.80s', replay %s (%s)", m[i].object,
-                                   caps[k], idx, lines[l], mine, r->comment);
+                cr_expect_eq(compared, f.n, "%s %s: %zu kernel lines for %zu packets", m[i].object,
+                             caps[k], compared, f.n);
+                cr_expect_eq(mismatches, 0, "%s %s: %zu packets differ", m[i].object, caps[k],
+                             mismatches);
+                capfile_free(&f);
+                remove(out);
+                rp_close(&c);
             }
-            cr_expect_eq(compared, f.n, "%s %s: %zu kernel lines for %zu packets", m[i].object,
-                         caps[k], compared, f.n);
-            cr_expect_eq(mismatches, 0, "%s %s: %zu packets differ", m[i].object, caps[k],
-                         mismatches);
-            capfile_free(&f);
-            remove(out);
-            rp_close(&c);
             for (size_t l = 0; l < n; l++)
                 free(lines[l]);
             free(lines);
         }
     }
+}
+
+/* ------------------------------------------- pcapng input, redirects */
+
+/* Our pcapng output read back as input: same verdicts, nanosecond
+ * timestamps kept through both. */
+Test(replay, pcapng_input_round_trip)
+{
+    char out1[512], out2[512];
+    tmp_path(out1, sizeof out1, "rt1.pcapng");
+    tmp_path(out2, sizeof out2, "rt2.pcapng");
+    struct rp_case c;
+    rp_open(&c, "xdp_firewall", 1);
+    struct replay_opts o = {.out = out1};
+    cr_assert_eq(rp_run(&c, "mixed.pcap", &o), 0, "%s", c.err);
+    rp_close(&c);
+    rp_open(&c, "xdp_firewall", 1);
+    struct replay_opts o2 = {.out = out2};
+    cr_assert_eq(rp_run(&c, out1, &o2), 0, "%s", c.err);
+    cr_expect_eq(count_of(&c.st, 1), 39);
+    cr_expect_eq(count_of(&c.st, 2), 258);
+    struct capfile a, b;
+    capfile_read(out1, &a);
+    capfile_read(out2, &b);
+    cr_assert_eq(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        cr_expect_eq(a.r[i].ts, b.r[i].ts, "packet %zu: timestamp", i + 1);
+        cr_expect_eq(a.r[i].verdict, b.r[i].verdict, "packet %zu: verdict", i + 1);
+        cr_expect(a.r[i].caplen == b.r[i].caplen && !memcmp(a.r[i].data, b.r[i].data, a.r[i].caplen));
+    }
+    capfile_free(&a);
+    capfile_free(&b);
+    remove(out1);
+    remove(out2);
+    rp_close(&c);
+}
+
+/* A program of our own that redirects IPv4 frames to ifindex 5 and IPv6
+ * frames to ifindex 6 (bpf_redirect), and passes the rest: the summary
+ * counts per target, --out-redirect gets them, the comment names them. */
+Test(replay, redirect_targets)
+{
+    static const char text[] =
+        "r2 = *(u32 *)(r1 +0)\n"
+        "r3 = *(u32 *)(r1 +4)\n"
+        "r4 = r2\n"
+        "r4 += 14\n"
+        "r0 = 2\n"
+        "if r4 > r3 goto +7\n"
+        "r5 = *(u16 *)(r2 +12)\n"
+        "r1 = 5\n"
+        "if r5 == 0x8 goto +2\n"
+        "r1 = 6\n"
+        "if r5 != 0xdd86 goto +2\n"
+        "r2 = 0\n"
+        "call bpf_redirect#23\n"
+        "exit\n";
+    char err[512];
+    static struct vm_obj_prog p;
+    static struct vm_object obj;
+    memset(&p, 0, sizeof p);
+    memset(&obj, 0, sizeof obj);
+    cr_assert_eq(vm_asm(text, sizeof text - 1, "redir", &p.prog, err, sizeof err), 0, "%s", err);
+    snprintf(p.name, sizeof p.name, "redir");
+    snprintf(p.section, sizeof p.section, "xdp");
+    p.prog_type = BPF_PROG_TYPE_XDP;
+    snprintf(obj.license, sizeof obj.license, "GPL");
+    obj.progs = &p;
+    obj.n_progs = 1;
+    struct helper_env *env;
+    cr_assert_eq(helper_env_create(&obj, NULL, &env, err, sizeof err), 0, "%s", err);
+    char out[512], red[512], path[512];
+    tmp_path(out, sizeof out, "redir.pcapng");
+    tmp_path(red, sizeof red, "redir-only.pcap");
+    pcap_path(path, sizeof path, "mixed.pcap");
+    struct replay_opts o = {.pcap = path, .out = out, .out_redirect = red};
+    struct replay_stats st;
+    int rc = replay_run(env, helper_env_prog(env, "redir"), &o, &st, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert_eq(st.n_redirects, 2);
+    uint64_t v4 = 0, v6 = 0;
+    for (uint32_t i = 0; i < st.n_redirects; i++) {
+        char name[64];
+        replay_redirect_name(&st.redirects[i], name, sizeof name);
+        if (!strcmp(name, "ifindex 5"))
+            v4 = st.redirects[i].n;
+        else if (!strcmp(name, "ifindex 6"))
+            v6 = st.redirects[i].n;
+        else
+            cr_expect_fail("unexpected target %s", name);
+    }
+    cr_expect_gt(v4, 100);
+    cr_expect_gt(v6, 10);
+    cr_expect_eq(count_of(&st, 4), v4 + v6);
+    struct capfile f, r;
+    capfile_read(out, &f);
+    capfile_read(red, &r);
+    cr_expect_eq(r.n, v4 + v6);
+    size_t seen = 0;
+    for (size_t i = 0; i < f.n; i++)
+        if (f.r[i].verdict == 4) {
+            seen++;
+            cr_expect(!strcmp(f.r[i].comment, "XDP_REDIRECT ifindex 5") ||
+                          !strcmp(f.r[i].comment, "XDP_REDIRECT ifindex 6"),
+                      "packet %zu: comment '%s'", i + 1, f.r[i].comment);
+        }
+    cr_expect_eq(seen, v4 + v6);
+    capfile_free(&f);
+    capfile_free(&r);
+    remove(out);
+    remove(red);
+    helper_env_destroy(env);
+    vm_prog_free(p.prog);
 }

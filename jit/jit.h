@@ -1,0 +1,77 @@
+/* jit/jit.h - the x86-64 JIT: the jit subsystem's one header.
+ *
+ * A program's VM (vm/vm.h) is compiled to native code that runs in place of
+ * the interpreter (vm_set_engine) with the interpreter's exact results: r0,
+ * memory, faults (same errno, same "insn N (text): ..." message) and
+ * run->insns_executed. The checked interpreter is the reference semantics.
+ *
+ *     struct vm *vm = ...;                   // vm_create + helpers
+ *     if (jit_compile(vm, JIT_CHECKED, err, sizeof err) == 0)
+ *         ... vm_run_exec() now runs native code ...
+ *
+ * Modes. Programs are unverified until the verifier lands, so they are never
+ * compiled without checks: JIT_CHECKED code checks every access the way the
+ * checked interpreter does (the stack inline; regions through a per-run
+ * cache of region bounds, filled and invalidated by the C slow path, which
+ * is the interpreter's own region lookup, ctx accessor and fault messages)
+ * and the instruction budget at every taken jump and call. JIT_TRUSTED code
+ * has no checks and no budget (for verified programs, as VM_MODE_TRUSTED):
+ * accesses are plain loads and stores. Both may be compiled; the VM's mode
+ * (vm_set_mode) picks one at each run, and a mode that was not compiled runs
+ * in the interpreter. Both modes count executed instructions (per basic
+ * block, corrected at faults), so insns_executed always matches.
+ *
+ * Helpers are called through the VM's helper table at run time, so helpers
+ * registered or replaced after compilation (mocks) are the ones called.
+ *
+ * Code memory is mapped read-write, written, then made read-execute (never
+ * both) and unmapped when the VM is destroyed (or the program freed).
+ * JIT_HARDEN blinds the program's constants as the kernel does for
+ * unprivileged programs (bpf_jit_harden): every immediate of an ALU, jump,
+ * store or lddw instruction is emitted as imm ^ r and r, r random per
+ * instruction.
+ */
+#ifndef BPFEMU_JIT_H
+#define BPFEMU_JIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vm/vm.h"
+
+#define JIT_CHECKED 0x1u /* code for VM_MODE_CHECKED runs */
+#define JIT_TRUSTED 0x2u /* code for VM_MODE_TRUSTED runs (verified programs only) */
+#define JIT_HARDEN  0x4u /* constant blinding */
+#define JIT_NO_BMI2 0x8u /* do not use BMI2 shifts even if the CPU has them (tests) */
+#define JIT_DUMP_ATT 0x100u /* jit_dump: AT&T syntax (default Intel) */
+
+struct jit_prog;
+
+/* Compile vm's program for the modes in `flags` (default JIT_CHECKED when
+ * neither mode is given). 0, or a negative errno with a message:
+ * -ENOTSUP when the host is not x86-64, -ENOMEM. */
+int jit_prog_create(const struct vm *vm, unsigned flags, struct jit_prog **out, char *err,
+                    size_t errlen);
+void jit_prog_free(struct jit_prog *jp);
+/* From now on vm runs jp (which must have been compiled for vm); vm owns it
+ * and frees it in vm_destroy. */
+void jit_attach(struct vm *vm, struct jit_prog *jp);
+/* jit_prog_create + jit_attach. */
+int jit_compile(struct vm *vm, unsigned flags, char *err, size_t errlen);
+/* Run vm in the interpreter again (frees the compiled code). */
+void jit_detach(struct vm *vm);
+
+/* Bytes of native code for `mode` (JIT_CHECKED or JIT_TRUSTED; 0 if that
+ * mode was not compiled), stubs and entry code included. */
+size_t jit_code_size(const struct jit_prog *jp, unsigned mode);
+
+/* The native code of `mode` disassembled with capstone, each eBPF
+ * instruction (kernel syntax) followed by the x86-64 instructions compiled
+ * from it, like `bpftool prog dump jited linum`: with line info (may be
+ * NULL) the source line before the first instruction of each line, then the
+ * out-of-line stubs and the code size. 0, or -ENOTSUP without capstone. */
+int jit_dump(FILE *f, const struct jit_prog *jp, unsigned mode, const struct vm_line_info *lines,
+             uint32_t n_lines);
+
+#endif

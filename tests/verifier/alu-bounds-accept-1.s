@@ -1,0 +1,16 @@
+# x & 0x28 + map value: at most 40 + 8 <= 48
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=1
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+call 7
+r0 &= 0x28
+r6 += r0
+r0 = *(u64 *)(r6 +0)
+exit

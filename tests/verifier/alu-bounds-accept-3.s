@@ -1,0 +1,17 @@
+# (x & 0xff) >> 3: at most 31, plus 8
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=1
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+call 7
+r0 &= 0xff
+r0 >>= 3
+r6 += r0
+r0 = *(u64 *)(r6 +8)
+exit

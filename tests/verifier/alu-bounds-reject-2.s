@@ -1,0 +1,19 @@
+# (x & 7) * 6: up to 42
+# prog_type: socket_filter
+# priv: root
+# expect: reject
+# error: invalid access to map value, value_size=48 off=42 size=8
+# error: R6 max value is outside of the allowed memory range
+# map: array key=4 value=48 entries=1
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+call 7
+r0 &= 7
+r0 *= 6
+r6 += r0
+r0 = *(u64 *)(r6 +0)
+exit

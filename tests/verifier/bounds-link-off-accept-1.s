@@ -1,0 +1,21 @@
+# a delta of -2^20 is a sane offset, the range decides
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=4
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+call 7
+r0 &= 7
+r1 = r0
+r1 += -1048576
+if r1 s< -1048576 goto +3
+r6 += r0
+r0 = *(u64 *)(r6 +0)
+exit
+r0 = 0
+exit

@@ -1,0 +1,19 @@
+# 32-bit checks on a 32-bit value
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=4
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+call 7
+w0 = w0
+if w0 > 40 goto +3
+r6 += r0
+r0 = *(u64 *)(r6 +0)
+exit
+r0 = 0
+exit

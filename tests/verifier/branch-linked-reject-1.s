@@ -1,0 +1,23 @@
+# a copy plus a constant past the value
+# prog_type: socket_filter
+# priv: root
+# expect: reject
+# error: invalid access to map value, value_size=48 off=41 size=8
+# error: R6 max value is outside of the allowed memory range
+# map: array key=4 value=48 entries=4
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+call 7
+r0 &= 0xff
+r1 = r0
+r1 += 8
+if r0 > 33 goto +3
+r6 += r1
+r0 = *(u64 *)(r6 +0)
+exit
+r0 = 0
+exit

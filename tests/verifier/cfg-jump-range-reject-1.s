@@ -1,0 +1,8 @@
+# forward jump past the end
+# prog_type: socket_filter
+# priv: root
+# expect: reject
+# error: jump out of range from insn 1 to 7
+r0 = 0
+goto +5
+exit

@@ -1,0 +1,16 @@
+# a pointer as a plain argument, CAP_BPF only
+# prog_type: socket_filter
+# priv: bpf
+# expect: reject
+# error: R4 leaks addr into helper function
+# map: hash key=4 value=8 entries=16
+*(u32 *)(r10 -4) = 0
+*(u64 *)(r10 -16) = 0
+r2 = r10
+r2 += -4
+r3 = r10
+r3 += -16
+r4 = r10
+r1 = map[idx:0]
+call 2
+exit

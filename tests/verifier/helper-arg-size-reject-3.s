@@ -1,0 +1,15 @@
+# a size that may be negative
+# prog_type: xdp
+# priv: root
+# expect: reject
+# error: R4 min value is negative, either use unsigned or 'var &= const'
+r6 = r1
+call 7
+r4 = r0
+r1 = r6
+r2 = 0
+r3 = r10
+r3 += -8
+call 189
+r0 = 2
+exit

@@ -1,0 +1,14 @@
+# the first and last bytes, read and written
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=4
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r1 = *(u64 *)(r0 +40)
+*(u8 *)(r0 +0) = r1
+r0 = *(u64 *)(r0 +0)
+exit

@@ -1,0 +1,21 @@
+# map-in-map: the outer lookup, null-checked, is the inner map
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=8 entries=1
+# map: array_of_maps key=4 value=4 entries=1 inner=0
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:1]
+call 1
+if r0 == 0 goto +7
+r1 = r0
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+call 1
+if r0 == 0 goto +1
+r0 = *(u64 *)(r0 +0)
+r0 = 0
+exit

@@ -1,0 +1,14 @@
+# pkt+14 <= data_end: the taken branch has 14 bytes
+# prog_type: xdp
+# priv: root
+# expect: accept
+r2 = *(u32 *)(r1 +0)
+r3 = *(u32 *)(r1 +4)
+r4 = r2
+r4 += 14
+if r4 <= r3 goto +2
+r0 = 0
+exit
+r0 = *(u16 *)(r2 +12)
+r0 = 2
+exit

@@ -1,0 +1,14 @@
+# data_end > pkt+14: the taken branch has 15 bytes
+# prog_type: xdp
+# priv: root
+# expect: accept
+r2 = *(u32 *)(r1 +0)
+r3 = *(u32 *)(r1 +4)
+r4 = r2
+r4 += 14
+if r3 > r4 goto +2
+r0 = 0
+exit
+r0 = *(u8 *)(r2 +14)
+r0 = 2
+exit

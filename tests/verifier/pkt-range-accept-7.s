@@ -1,0 +1,12 @@
+# data_end < pkt+14 jumps away: 14 bytes on the fall-through
+# prog_type: xdp
+# priv: root
+# expect: accept
+r2 = *(u32 *)(r1 +0)
+r3 = *(u32 *)(r1 +4)
+r4 = r2
+r4 += 14
+if r3 < r4 goto +1
+r0 = *(u8 *)(r2 +13)
+r0 = 2
+exit

@@ -1,0 +1,15 @@
+# pkt+14 < data_end: the fall-through has nothing
+# prog_type: xdp
+# priv: root
+# expect: reject
+# error: invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0)
+# error: R2 offset is outside of the packet
+r2 = *(u32 *)(r1 +0)
+r3 = *(u32 *)(r1 +4)
+r4 = r2
+r4 += 14
+if r4 < r3 goto +2
+r0 = *(u8 *)(r2 +0)
+exit
+r0 = 2
+exit

@@ -1,0 +1,12 @@
+# cgroup_skb reads the packet
+# prog_type: cgroup_skb
+# priv: root
+# expect: accept
+r2 = *(u32 *)(r1 +76)
+r3 = *(u32 *)(r1 +80)
+r4 = r2
+r4 += 14
+if r4 > r3 goto +1
+r0 = *(u8 *)(r2 +0)
+r0 = 1
+exit

@@ -1,0 +1,12 @@
+# a map pointer used only as a helper argument, CAP_BPF only
+# prog_type: socket_filter
+# priv: bpf
+# expect: accept
+# map: hash key=4 value=8 entries=16
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r0 = 0
+exit

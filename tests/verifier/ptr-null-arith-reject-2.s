@@ -1,0 +1,14 @@
+# an array lookup with a key out of range may be null
+# prog_type: socket_filter
+# priv: root
+# expect: reject
+# error: R0 pointer arithmetic on map_value_or_null prohibited, null-check it first
+# map: array key=4 value=48 entries=1
+*(u32 *)(r10 -4) = 1
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r0 += 8
+r0 = 0
+exit

@@ -1,0 +1,13 @@
+# the same as root (no access through it)
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=4
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r0 += 48
+r0 = 0
+exit

@@ -1,0 +1,19 @@
+# map value + a scalar bounded by a mask
+# prog_type: socket_filter
+# priv: root
+# expect: accept
+# map: array key=4 value=48 entries=4
+*(u32 *)(r10 -4) = 0
+r2 = r10
+r2 += -4
+r1 = map[idx:0]
+call 1
+r6 = r0
+if r6 == 0 goto +5
+call 7
+r0 &= 31
+r6 += r0
+r0 = *(u8 *)(r6 +0)
+exit
+r0 = 0
+exit

@@ -1,0 +1,8 @@
+# cgroup_skb ingress returns 0 or 1
+# prog_type: cgroup_skb
+# priv: root
+# expect: reject
+# error: At program exit the register R0 has smin=2 smax=2 should have been in [0, 1]
+# errno: EINVAL
+r0 = 2
+exit

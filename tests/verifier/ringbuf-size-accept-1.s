@@ -1,0 +1,17 @@
+# a record of 16 bytes written at 8
+# prog_type: xdp
+# priv: root
+# expect: accept
+# map: ringbuf key=0 value=0 entries=4096
+r1 = map[idx:0]
+r2 = 16
+r3 = 0
+call 131
+if r0 == 0 goto +5
+r1 = 7
+*(u64 *)(r0 +8) = r1
+r1 = r0
+r2 = 0
+call 132
+r0 = 2
+exit

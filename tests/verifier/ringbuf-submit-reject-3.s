@@ -1,0 +1,18 @@
+# a released record is gone (CAP_BPF: its copies are unreadable)
+# prog_type: xdp
+# priv: bpf
+# expect: reject
+# error: R6 !read_ok
+# map: ringbuf key=0 value=0 entries=4096
+r1 = map[idx:0]
+r2 = 8
+r3 = 0
+call 131
+if r0 == 0 goto +5
+r6 = r0
+r1 = r0
+r2 = 0
+call 132
+r0 = *(u64 *)(r6 +0)
+r0 = 2
+exit

@@ -1,0 +1,145 @@
+/* tools/testspec.h - the test files of `bpfemu test` (YAML), checked and
+ * turned into cases. What depends on the object (map keys and values,
+ * action names) keeps its YAML node and is converted when the case runs;
+ * everything else is checked here, with "line N: ..." errors.
+ *
+ *   object: ../build/xdp_firewall.o     # relative to the test file
+ *   program: xdp_firewall_prog          # function or section (default: the only one)
+ *   maps: {...}                         # initial contents for every test
+ *   mocks: {...}                        # helper mocks for every test
+ *   tests:
+ *     - name: blocked source is dropped
+ *       maps: {blocklist_v4: {"203.0.113.0/24": {rule_id: 7}}}
+ *       packet: [eth: {}, ipv4: {src: 203.0.113.9}, tcp: {dport: 80}]
+ *       expect: {action: XDP_DROP, maps: {blocklist_v4: {"203.0.113.0/24": {hits: 1}}}}
+ *
+ * docs in tools/cmd_test.c's --help and README.md. */
+#ifndef BPFEMU_TOOLS_TESTSPEC_H
+#define BPFEMU_TOOLS_TESTSPEC_H
+
+#include "helpers/helpers.h"
+#include "tools/yaml.h"
+
+/* A map's entries, to set or to expect. */
+struct ts_entry {
+    const struct ynode *key;   /* NULL: key_str */
+    const char *key_str;       /* "0" (global data), or NULL with key NULL (queue/stack) */
+    const struct ynode *value; /* the value (or fields of it), or NULL */
+    const struct ynode *values;/* per-CPU values, one per CPU, or NULL */
+    bool absent;               /* expected: no such key */
+    unsigned line;
+};
+
+struct ts_map {
+    char *name;
+    unsigned line;
+    struct ts_entry *e;
+    size_t n;
+    const struct ynode *records; /* records expected (ring buffer, perf, queue, stack:
+                                  hex or fields), or NULL */
+    long count;                /* records expected, -1: not checked */
+};
+
+enum ts_mock_kind { TS_MOCK_VALUES, TS_MOCK_OUT, TS_MOCK_FIB };
+
+struct ts_mock {
+    char *helper;
+    unsigned line;
+    enum ts_mock_kind kind;
+    uint64_t *vals;
+    size_t n;
+    uint64_t ret;
+    unsigned arg;
+    uint8_t *bytes;
+    size_t len;
+    char *fib;                 /* "ifindex=3, smac=..." */
+};
+
+struct ts_call {
+    char *helper;
+    unsigned line;
+    long count, min, max;      /* -1: not checked */
+    const struct ynode *args;  /* list: some call had these r1.. (null: any) */
+};
+
+struct ts_trace {
+    char *text;
+    unsigned line;
+};
+
+enum ts_packet_kind { TS_PKT_NONE, TS_PKT_BYTES, TS_PKT_FIELDS, TS_PKT_UNCHANGED };
+
+struct ts_packet {
+    enum ts_packet_kind kind;
+    uint8_t *bytes;            /* TS_PKT_BYTES (also when written as fields) */
+    size_t len;
+    struct helper_pktspec spec;/* TS_PKT_FIELDS (expect.packet_fields) */
+    unsigned line;
+};
+
+struct ts_expect {
+    bool present;
+    const struct ynode *action;
+    char *error;               /* the run must fail with a message containing this */
+    unsigned error_line;
+    struct ts_packet packet;
+    long packet_len;           /* -1: not checked */
+    unsigned packet_len_line;
+    struct ts_map *maps;
+    size_t n_maps;
+    struct ts_trace *trace;    /* exact lines */
+    size_t n_trace;
+    bool has_trace;
+    unsigned trace_line;
+    struct ts_trace *contains; /* substrings of the trace */
+    size_t n_contains;
+    struct ts_call *calls;
+    size_t n_calls;
+    struct helper_tfields ctx; /* ctx fields after the run */
+    unsigned line;
+};
+
+struct ts_step {
+    char *name;                /* or NULL */
+    struct ts_packet packet;   /* TS_PKT_NONE: the previous step's */
+    struct helper_tfields ctx; /* with has_ctx; else the previous step's */
+    bool has_ctx;
+    uint32_t repeat;
+    struct ts_expect expect;
+    unsigned line;
+};
+
+struct ts_case {
+    char *name;
+    unsigned line;
+    char *object, *program;
+    uint32_t ncpus, cpu;
+    struct ts_map *maps;       /* after the file's */
+    size_t n_maps;
+    struct ts_mock *mocks;     /* after the file's: the case's win */
+    size_t n_mocks;
+    struct ts_step *steps;
+    size_t n_steps;
+    char *skip;                /* reason to skip, or NULL */
+};
+
+struct ts_file {
+    char *path;
+    char *suite;               /* the file's name without directories and .yaml */
+    struct ynode *root;
+    struct ts_map *maps;
+    size_t n_maps;
+    struct ts_mock *mocks;
+    size_t n_mocks;
+    struct ts_case *cases;
+    size_t n_cases;
+};
+
+/* Load and check a test file; -EINVAL with "line N: what" in err. */
+int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen);
+void ts_free(struct ts_file *f);
+/* A YAML value as typed fields: a scalar is the whole value, a mapping
+ * gives fields by path (nested mappings "a.b", lists "a[0]"). */
+int ts_fields(const struct ynode *n, struct helper_tfields *out, char *err, size_t errlen);
+
+#endif

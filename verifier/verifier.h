@@ -1,0 +1,82 @@
+/* verifier/verifier.h - the verifier subsystem's one header for other
+ * directories: the static verifier that decides, before a program runs,
+ * what the Linux 6.18 verifier decides, with the kernel's error text and a
+ * kernel-format log (see docs/verifier.md for what is implemented).
+ *
+ * verifier_check() mirrors BPF_PROG_LOAD: it returns 0 when the program is
+ * accepted, and when it is rejected the negative errno the kernel returns
+ * (-EACCES, -EINVAL, -E2BIG, -EPERM, ...) with result.error holding the
+ * kernel's error line. Other failures (-ENOMEM) say so in result.error with
+ * result.accepted false and result.error_pc -1. */
+#ifndef BPFEMU_VERIFIER_H
+#define BPFEMU_VERIFIER_H
+
+#include "vm/vm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The kernel's limits. */
+#define VERIFIER_COMPLEXITY_LIMIT 1000000u /* BPF_COMPLEXITY_LIMIT_INSNS */
+#define VERIFIER_UNPRIV_INSN_LIMIT 4096u   /* BPF_MAXINSNS */
+#define VERIFIER_JMP_SEQ_LIMIT 8192u       /* BPF_COMPLEXITY_LIMIT_JMP_SEQ */
+
+/* Who loads the program (the kernel's capability regimes). */
+enum verifier_priv {
+    VERIFIER_PRIV_ROOT = 0,  /* CAP_SYS_ADMIN, or CAP_BPF + CAP_PERFMON */
+    VERIFIER_PRIV_BPF,       /* CAP_BPF (+ CAP_NET_ADMIN) without CAP_PERFMON */
+    VERIFIER_PRIV_UNPRIV,    /* no capability (unprivileged_bpf_disabled=0) */
+};
+
+/* A map the program references: lddw with src_reg BPF_PSEUDO_MAP_IDX (or
+ * _IDX_VALUE) and imm i refers to maps[i]. BPF_PSEUDO_MAP_FD (_VALUE) imms
+ * are read as indexes too: user space has no map fds. */
+struct verifier_map {
+    uint32_t type;        /* enum bpf_map_type */
+    uint32_t key_size, value_size, max_entries, flags;
+    /* map-in-map (ARRAY_OF_MAPS, HASH_OF_MAPS): 1 + the index in maps[] of
+     * the inner maps' shape; 0 for other maps */
+    uint32_t inner;
+};
+
+struct verifier_opts {
+    uint32_t prog_type;             /* enum bpf_prog_type */
+    uint32_t expected_attach_type;  /* enum bpf_attach_type */
+    enum verifier_priv priv;
+    /* 0: the kernel's: VERIFIER_UNPRIV_INSN_LIMIT program slots for
+     * unprivileged loads (longer programs: -E2BIG, empty log), else
+     * VERIFIER_COMPLEXITY_LIMIT processed instructions. A value replaces
+     * the processed-instruction limit (and, unprivileged, the length). */
+    uint32_t insn_limit;
+    int log_level;                  /* 0, 1, 2 (BPF_LOG_LEVEL1/2); 4 adds stats */
+    const struct verifier_map *maps;
+    uint32_t n_maps;
+};
+
+struct verifier_result {
+    bool accepted;
+    int error_pc;                   /* instruction of the error, or -1 */
+    char error[256];                /* the kernel's error line (first line) */
+    /* the closing line's counts */
+    uint32_t insns_processed;
+    uint32_t max_states_per_insn;
+    uint32_t total_states;
+    uint32_t peak_states;
+    uint32_t mark_read;             /* always 0, as in 6.18 */
+    /* the log when opts.log_level > 0 (malloc'd, NUL-terminated) */
+    char *log;
+    size_t log_len;
+};
+
+/* Verify `prog`. See the top of this file for the return value. `r` is
+ * always filled; release it with verifier_result_free. */
+int verifier_check(const struct vm_prog *prog, const struct verifier_opts *o,
+                   struct verifier_result *r);
+void verifier_result_free(struct verifier_result *r);
+
+/* Name of a privilege regime ("root", "bpf", "unpriv") and back (-1). */
+const char *verifier_priv_name(enum verifier_priv p);
+int verifier_priv_parse(const char *name);
+
+#endif
