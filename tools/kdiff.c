@@ -883,7 +883,7 @@ int kd_compare_maps(const struct kd_maps *k, const struct kd_maps *e, const stru
     for (size_t i = 0; i < k->n; i++) {
         const struct kd_map *km = &k->m[i], *em = find_map(e, km->name);
         if (!em) {
-            snprintf(d->what, sizeof d->what, "map %s", km->name);
+            snprintf(d->what, sizeof d->what, "map %.59s", km->name);
             snprintf(d->kernel, sizeof d->kernel, "exists (%zu entries)", km->n);
             snprintf(d->emu, sizeof d->emu, "no such map");
             return 1;
@@ -897,7 +897,7 @@ int kd_compare_maps(const struct kd_maps *k, const struct kd_maps *e, const stru
                 a++, b++;
                 continue;
             }
-            snprintf(d->what, sizeof d->what, "map %s (%s)", km->name, gen_map_type_name(km->type));
+            snprintf(d->what, sizeof d->what, "map %.40s (%.12s)", km->name, gen_map_type_name(km->type));
             int c = !kl ? 1 : !el ? -1 : ordered ? 0 : strncmp(kl, el, key_len(kl) > key_len(el) ? key_len(kl) : key_len(el));
             if (ordered) {
                 snprintf(d->where, sizeof d->where, "%s %zu",
@@ -922,7 +922,7 @@ int kd_compare_maps(const struct kd_maps *k, const struct kd_maps *e, const stru
     }
     for (size_t i = 0; i < e->n; i++)
         if (!find_map(k, e->m[i].name)) {
-            snprintf(d->what, sizeof d->what, "map %s", e->m[i].name);
+            snprintf(d->what, sizeof d->what, "map %.59s", e->m[i].name);
             snprintf(d->kernel, sizeof d->kernel, "no such map");
             snprintf(d->emu, sizeof d->emu, "exists (%zu entries)", e->m[i].n);
             return 1;
