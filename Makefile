@@ -77,7 +77,7 @@ $(BUILD)/unit-tests: $(TEST_OBJ) $(BUILD)/libbpfemu-tools.a $(BUILD)/libbpfemu.a
 # ------------------------------------------------------------------ deps ----
 DEB_PKGS := gcc make pkg-config clang llvm linux-libc-dev libelf-dev zlib1g-dev \
             libcapstone-dev libcriterion-dev libpcap-dev libbpf-dev libyaml-dev \
-            valgrind
+            valgrind lcov
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:

@@ -9,8 +9,8 @@
  * their own executions of it). Each
  * conditional jump is a branch block of two branches: 0 taken, 1 not
  * taken ("-" when the jump never executed). Functions: each program's
- * entry, and each subprogram (a bpf-to-bpf call target), named from the
- * source line it starts at. */
+ * entry and each subprogram, where the loader linked them (vm_obj_prog's
+ * funcs), at the source line of their first instruction. */
 #include "helpers/helpers.h"
 
 #include <ctype.h>
@@ -180,39 +180,6 @@ static bool is_cond_jump(const struct bpf_insn *in)
            op != BPF_EXIT;
 }
 
-/* "static __noinline int parse_opts(struct x *y)" -> "parse_opts". */
-static char *func_name_from(const char *text, uint32_t line)
-{
-    const char *paren = text ? strchr(text, '(') : NULL;
-    if (paren) {
-        const char *e = paren;
-        while (e > text && isspace((unsigned char)e[-1]))
-            e--;
-        const char *b = e;
-        while (b > text && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
-            b--;
-        if (e > b && !isdigit((unsigned char)*b)) {
-            char *n = malloc((size_t)(e - b) + 1);
-            if (n) {
-                memcpy(n, b, (size_t)(e - b));
-                n[e - b] = 0;
-            }
-            return n;
-        }
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "subprog_line_%u", line);
-    return strdup(buf);
-}
-
-static const struct vm_line_info *line_at(const struct vm_obj_prog *info, uint32_t insn)
-{
-    const struct vm_line_info *best = NULL;
-    for (uint32_t i = 0; i < info->n_lines && info->lines[i].insn <= insn; i++)
-        best = &info->lines[i];
-    return best;
-}
-
 static int new_prog(struct helper_cov *c, const char *obj_path, const struct vm_obj_prog *info,
                     struct cov_prog **out)
 {
@@ -230,7 +197,7 @@ static int new_prog(struct helper_cov *c, const char *obj_path, const struct vm_
     p->taken = calloc(code->len + 1u, sizeof(uint64_t));
     p->cond = calloc(code->len + 1u, 1);
     p->lines = calloc(info->n_lines + 1u, sizeof(*p->lines));
-    p->funcs = calloc(code->len + 1u, sizeof(*p->funcs));
+    p->funcs = calloc(info->n_funcs + 1u, sizeof(*p->funcs));
     c->n_progs++; /* freed by helper_cov_free from here on */
     if (!p->obj || !p->name || !p->hits || !p->taken || !p->cond || !p->lines || !p->funcs)
         return -ENOMEM;
@@ -246,36 +213,21 @@ static int new_prog(struct helper_cov *c, const char *obj_path, const struct vm_
             return rc;
         p->lines[p->n_lines++] = (struct cov_line){li->insn, li->line, fi};
     }
-    /* functions: the entry, then every bpf-to-bpf call target */
-    uint8_t *entry = calloc(code->len + 1u, 1);
-    if (!entry)
-        return -ENOMEM;
-    entry[0] = 1;
     for (uint32_t i = 0; i < code->len; i++) {
         const struct bpf_insn *in = &code->insns[i];
-        if (vm_insn_is_lddw(in)) {
-            i++;
-            continue;
-        }
         p->cond[i] = is_cond_jump(in);
-        if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL) {
-            int64_t t = (int64_t)i + 1 + in->imm;
-            if (t >= 0 && t < code->len)
-                entry[t] = 1;
-        }
+        if (vm_insn_is_lddw(in))
+            i++;
     }
+    /* functions: where the loader linked each one (the entry first) */
     int rc = 0;
-    for (uint32_t i = 0; i < code->len && !rc; i++) {
-        if (!entry[i])
-            continue;
-        const struct vm_line_info *li = line_at(info, i);
-        char *n = i == 0 ? strdup(info->name) : func_name_from(li ? li->text : NULL, li ? li->line : i);
+    for (uint32_t k = 0; k < info->n_funcs && !rc; k++) {
+        char *n = strdup(info->funcs[k].name);
         if (!n)
             rc = -ENOMEM;
         else
-            p->funcs[p->n_funcs++] = (struct cov_func){i, n};
+            p->funcs[p->n_funcs++] = (struct cov_func){info->funcs[k].insn, n};
     }
-    free(entry);
     *out = p;
     return rc;
 }

@@ -367,7 +367,8 @@ struct helper_sb {
     size_t len, cap;
     bool failed;
 };
-void helper_sb_printf(struct helper_sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void helper_sb_printf(struct helper_sb *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void helper_sb_putn(struct helper_sb *sb, const char *s, size_t n);
 const char *helper_sb_str(const struct helper_sb *sb);
 void helper_sb_free(struct helper_sb *sb);

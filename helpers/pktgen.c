@@ -105,9 +105,10 @@ static int parse_quoted(const char *p, const char **end, struct helper_sb *out)
             case 'x': {
                 unsigned v = 0;
                 int k = 0;
-                for (; k < 2 && isxdigit((unsigned char)*p); k++, p++)
-                    v = v * 16 + (unsigned)(isdigit((unsigned char)*p) ? *p - '0'
-                                                                       : (tolower((unsigned char)*p) - 'a' + 10));
+                for (; k < 2 && isxdigit((unsigned char)*p); k++, p++) {
+                    int d = tolower((unsigned char)*p);
+                    v = v * 16 + (unsigned)(isdigit(d) ? d - '0' : d - 'a' + 10);
+                }
                 if (!k)
                     return -1;
                 c = (char)v;
@@ -139,7 +140,9 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
         while (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
             p++;
         if (p == n0) {
-            rc = gen_err(err, errlen, -EINVAL, "column %d: expected a layer name (eth, vlan, arp, ipv4, ipv6, tcp, udp, icmp, icmpv6, payload, truncate)", COL);
+            rc = gen_err(err, errlen, -EINVAL,
+                         "column %d: expected a layer name (eth, vlan, arp, ipv4, ipv6, tcp, udp, "
+                         "icmp, icmpv6, payload, truncate)", COL);
             goto fail;
         }
         char kind[32];

@@ -175,7 +175,8 @@ static bool describe_inline(const struct vm *vm, uint32_t id, uint64_t arg1,
         if (env->maps[i] && (uintptr_t)env->maps[i] == arg1 &&
             maps_array_layout(env->maps[i], &values, &max, &stride)) {
             *out = (struct vm_helper_inline){.kind = VM_INLINE_ARRAY_LOOKUP, .max_entries = max,
-                                             .base = values, .stride = stride};
+                                             .base = values, .stride = stride,
+                                             .value_size = maps_get_attr(env->maps[i])->value_size};
             return true;
         }
     }

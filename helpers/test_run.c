@@ -58,7 +58,8 @@ int helper_run_loop(struct helper_prog *prog, struct helper_call_ctx *cc, struct
                             .end = (uintptr_t)cc->ctx_mem + ctx_size,
                             .flags = VM_REGION_RW | VM_REGION_CTX,
                             .name = "ctx",
-                            .ctx_access = accessor};
+                            .ctx_access = accessor,
+                            .ctx_direct = helper_ctx_direct_for(accessor)};
     vm_run_add_region_desc(run, &ctx);
     vm_run_add_region(run, cc->cb_key, sizeof cc->cb_key, VM_REGION_READ, 0, "callback key");
     cc->pkt_region = (int)run->n_regions;

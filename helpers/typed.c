@@ -176,7 +176,8 @@ static void member_names(const struct vm_object *obj, uint32_t type, char *buf, 
     for (uint32_t i = 0; i < t.vlen && n < len; i++) {
         struct vm_btf_member m;
         if (!vm_btf_member(obj, type, i, &m))
-            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", m.name[0] ? m.name : "(anonymous)");
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+                                  m.name[0] ? m.name : "(anonymous)");
     }
 }
 

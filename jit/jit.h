@@ -11,25 +11,39 @@
  *
  * Modes. Programs are unverified until the verifier lands, so they are never
  * compiled without checks: JIT_CHECKED code checks every access the way the
- * checked interpreter does (the stack inline; regions through a per-run
- * cache of region bounds, filled and invalidated by the C slow path, which
- * is the interpreter's own region lookup, ctx accessor and fault messages)
- * and the instruction budget at every taken jump and call. JIT_TRUSTED code
- * has no checks and no budget (for verified programs, as VM_MODE_TRUSTED):
- * accesses are plain loads and stores. Both may be compiled; the VM's mode
+ * checked interpreter does and the instruction budget at every taken jump
+ * and call. JIT_TRUSTED code has no checks and no budget (for verified
+ * programs, as VM_MODE_TRUSTED): accesses are plain loads and stores, and
+ * r1..r5 are clobbered by calls. Both may be compiled; the VM's mode
  * (vm_set_mode) picks one at each run, and a mode that was not compiled runs
  * in the interpreter. Both modes count executed instructions (per basic
  * block, corrected at faults), so insns_executed always matches.
  *
+ * Checks, fast to slow: a constant offset from r10 inside one frame needs
+ * none (unless the program writes r10); other accesses compare the address
+ * with the site's entry in a per-run cache of region bounds kept in
+ * vm_run.engine_cache (plain region, map value pool, or the ctx field's host
+ * address from vm_region.ctx_direct); a miss goes out of line to the stack
+ * bounds, then to a C slow path that is the interpreter's own code
+ * (vm_engine_access: region lookup, ctx accessor, fault message), which
+ * refills the entry. Values returned by an inlined array lookup need no
+ * check at all while the run registers the map's value pool.
+ *
  * Helpers are called through the VM's helper table at run time, so helpers
  * registered or replaced after compilation (mocks) are the ones called.
+ * Calls the runtime describes as array lookups (vm_helper_inline: the
+ * kernel inlines them too) become an index computation, used only while
+ * the table still holds the described helper and run->on_call is NULL
+ * (checked at every entry); otherwise the real call is made.
  *
  * Code memory is mapped read-write, written, then made read-execute (never
  * both) and unmapped when the VM is destroyed (or the program freed).
  * JIT_HARDEN blinds the program's constants as the kernel does for
- * unprivileged programs (bpf_jit_harden): every immediate of an ALU, jump,
- * store or lddw instruction is emitted as imm ^ r and r, r random per
- * instruction.
+ * unprivileged programs (bpf_jit_harden): every immediate of an ALU
+ * (add, sub, and, or, xor, mul, mov, div, mod), jump, store or lddw
+ * instruction is emitted as imm ^ r and r, r random per instruction.
+ *
+ * Register map, native frame and calling convention: jit/jit_int.h.
  */
 #ifndef BPFEMU_JIT_H
 #define BPFEMU_JIT_H

@@ -38,7 +38,7 @@ static const uint8_t R[11] = {RAX, RDI, RSI, RDX, RCX, R8, RBX, R13, R14, R15, R
 #define OFF_RUN(f) ((int32_t)offsetof(struct vm_run, f))
 #define CACHE(f) ((int32_t)(JIT_CACHE_OFF + offsetof(struct jit_cache, f)))
 
-enum stub_kind { ST_FAULT, ST_FAULT_REG, ST_ACCESS, ST_ONCALL, ST_STOPPED, ST_TAKEN };
+enum stub_kind { ST_FAULT, ST_FAULT_REG, ST_ACCESS, ST_ONCALL, ST_STOPPED, ST_TAKEN, ST_CALL };
 
 enum mem_kind { MK_LOAD, MK_LOADSX, MK_STORE_IMM, MK_STORE_REG, MK_ATOMIC };
 
@@ -49,6 +49,16 @@ enum check_kind {
     CK_POOL,    /* a region or a whole value pool: helper results, unknown */
     CK_STACK,   /* a copy of r10: the stack bounds */
     CK_CTX,     /* a 4-byte load from the context: its ctx field entry first */
+    CK_VALUE,   /* inside a value an inlined lookup returned: no check while
+                   JF_INLINE holds (else as CK_POOL) */
+};
+
+/* what a register holds, known from an inlined lookup: its result (index
+ * into jc.inlined) plus off, not NULL once tested */
+struct vstate {
+    int16_t d;   /* -1: nothing known */
+    bool nonnull;
+    int32_t off;
 };
 
 struct stub {
@@ -81,6 +91,10 @@ struct jc {
     struct xbuf b;
     /* analysis */
     uint8_t *leader;       /* len + 1 */
+    uint8_t *target;       /* jump/call targets, callback addresses, slot 0 */
+    uint32_t *loop_src;    /* per slot: the one conditional backward jump to it,
+                              or UINT32_MAX (none or several) */
+    uint32_t *loop_hdr;    /* its budget check's label (this pass) */
     uint8_t *site_ck, *site_slot; /* per slot: check kind and cache entry */
     int8_t *site_ctx;      /* ctx field entry, or -1 */
     uint32_t *blen;        /* instructions in the block a leader starts */
@@ -98,9 +112,14 @@ struct jc {
     uint32_t nstubs, stubcap;
     uint32_t *insn_off;    /* len + 1 */
     uint32_t body_end, entry_len, tail_off;
+    uint32_t used;         /* eBPF registers the program names (bit n: rn) */
+    int saved[6], n_saved; /* callee-saved registers the entry code saves */
+    int32_t frame;         /* bytes below them: JF_SIZE, or + 8 to align */
     unsigned site_rd, site_wr;
     struct jit_inlined inlined[16];
     uint32_t n_inlined;
+    struct vstate vs[11];
+    int inl_result;        /* the inlined lookup the call just emitted, or -1 */
     uint64_t seed, rng;
     int pass;
     int err;
@@ -596,6 +615,12 @@ static void emit_mem(struct jc *c, uint32_t pc, const struct bpf_insn *in)
     s->after = c->after[pc];
     s->ck = c->site_ck[pc];
     s->slot = c->site_slot[pc];
+    const struct vstate *v = &c->vs[breg];
+    if (v->d >= 0 && v->nonnull) {
+        int64_t o = (int64_t)v->off + off;
+        if (o >= 0 && o + size <= c->inlined[v->d].desc.value_size)
+            s->ck = CK_VALUE;
+    }
     s->ctxent = c->site_ctx[pc];
     s->l_access = new_label(c);
     s->l_next = new_label(c);
@@ -624,6 +649,10 @@ static void emit_mem(struct jc *c, uint32_t pc, const struct bpf_insn *in)
         bind(c, s->l_next);
         return; /* the region access is in the stub */
     }
+    case CK_VALUE:
+        x_alu_mi(b, false, XA_CMP, XM(RSP, JF_INLINE), 0);
+        jcc(c, CC_E, s->label);
+        break;
     case CK_STACK:
         x_lea(b, R11, XM(atomic ? R10 : base, atomic ? -OFF_RUN(stack) : off - OFF_RUN(stack)));
         x_alu_rr(b, true, XA_SUB, R11, RUNR);
@@ -665,6 +694,13 @@ static void emit_access_stub(struct jc *c, const struct stub *s)
         mem_op(c, in, s->mk, s->size, XM(s->base, s->off));
         jmp(c, s->l_next);
     }
+    if (s->ck == CK_VALUE) { /* the result of a real call: check as any value */
+        uint32_t l_more = new_label(c);
+        x_lea(b, R11, atomic ? XM(R10, 0) : XM(s->base, s->off));
+        region_check(c, s->write, s->slot, k, true, l_more);
+        jmp(c, l_access);
+        bind(c, l_more);
+    }
     /* the stack */
     if (!atomic)
         x_lea(b, R10, XM(s->base, s->off));
@@ -684,7 +720,8 @@ static void emit_access_stub(struct jc *c, const struct stub *s)
     else if (s->mk == MK_STORE_IMM)
         load_imm32(c, RCX, s->imm);
     x_mov_rr(b, true, RDX, R10);
-    uint32_t site = s->pc | ((uint32_t)s->slot << 20) | (s->ck == CK_POOL ? JIT_SITE_POOL : 0) |
+    uint32_t site = s->pc | ((uint32_t)s->slot << 20) |
+                    (s->ck == CK_POOL || s->ck == CK_VALUE ? JIT_SITE_POOL : 0) |
                     (s->ck == CK_CTX ? (uint32_t)(s->ctxent + 1) << 24 : 0);
     x_mov_imm64(b, RSI, site);
     x_mov_rr(b, true, RDI, RUNR);
@@ -818,43 +855,39 @@ static bool emit_inline_helper(struct jc *c, uint32_t pc, uint32_t id)
         !vm_helper_inline(c->vm, id, arg1, &hi) || hi.kind != VM_INLINE_ARRAY_LOOKUP ||
         hi.stride == 0 || hi.stride > INT32_MAX)
         return false;
+    c->inl_result = (int)c->n_inlined;
     c->inlined[c->n_inlined++] = (struct jit_inlined){vm_helper_slot(c->vm, id),
-                                                      vm_get_helper(c->vm, id)};
-    uint32_t l_generic = new_label(c), l_null = new_label(c), l_post = new_label(c);
-    uint64_t slot = (uint64_t)(uintptr_t)vm_helper_slot(c->vm, id);
+                                                      vm_get_helper(c->vm, id), hi};
+    struct stub *call = add_stub(c, ST_CALL, pc); /* the real call, out of line */
+    if (!call)
+        return false;
+    call->arg = id;
+    call->l_back = new_label(c);
     x_alu_mi(b, false, XA_CMP, XM(RSP, JF_INLINE), 0);
-    jcc(c, CC_E, l_generic);
+    jcc(c, CC_E, call->label);
     int32_t koff;
     bool known = r2_fp_offset(c, pc, &koff) && koff <= -4;
     if (!known) {
         x_lea(b, R11, XM(RSI, -OFF_RUN(stack)));
         x_alu_rr(b, true, XA_SUB, R11, RUNR);
         x_alu_ri(b, true, XA_CMP, R11, (int32_t)(sizeof(((struct vm_run *)0)->stack) - 4 + 1));
-        jcc(c, CC_AE, l_generic);
+        jcc(c, CC_AE, call->label);
     }
+    /* r0 = k < max ? base + k * stride : 0, without a branch */
     x_load(b, 4, RAX, known ? XM(RBP, koff) : XM(RSI, 0));
-    x_alu_ri(b, false, XA_CMP, RAX, (int32_t)hi.max_entries);
-    jcc(c, CC_AE, l_null);
-    if (!(hi.stride & (hi.stride - 1))) {
-        if (hi.stride > 1)
-            x_shift_ri(b, XF_W, 4, RAX, (uint8_t)__builtin_ctzll(hi.stride));
-    } else {
-        x_op(b, XF_W, 0x69, 1, RAX, XR(RAX));
-        x_u32(b, (uint32_t)hi.stride);
-    }
     x_movabs(b, R11, hi.base);
-    x_alu_rr(b, true, XA_ADD, RAX, R11);
-    jmp(c, l_post);
-    bind(c, l_null);
-    x_alu_rr(b, false, XA_XOR, RAX, RAX);
-    jmp(c, l_post);
-    bind(c, l_generic);
-    x_movabs(b, R10, slot);
-    x_load(b, 8, R10, XM(R10, 0));
-    x_test_rr(b, true, R10, R10);
-    jcc(c, CC_E, fault_stub(c, pc, JIT_F_UNKNOWN_HELPER, id));
-    emit_helper_call(c, pc, id, -1, false);
-    bind(c, l_post);
+    if (hi.stride == 1 || hi.stride == 2 || hi.stride == 4 || hi.stride == 8) {
+        x_lea(b, R10, XMI(R11, RAX, (unsigned)hi.stride, 0));
+    } else {
+        x_op(b, XF_W, 0x69, 1, R10, XR(RAX)); /* imul r10, rax, stride */
+        x_u32(b, (uint32_t)hi.stride);
+        x_alu_rr(b, true, XA_ADD, R10, R11);
+    }
+    x_alu_ri(b, false, XA_CMP, RAX, (int32_t)hi.max_entries);
+    x_byte(b, 0xb8); /* mov eax, 0 (keeps the flags) */
+    x_u32(b, 0);
+    x_op(b, XF_W, 0x0f42, 2, RAX, XR(R10)); /* cmovb rax, r10 */
+    bind(c, call->l_back);
     if (c->checked)
         budget_check(c, pc);
     return true;
@@ -969,7 +1002,9 @@ static void emit_jump(struct jc *c, uint32_t pc, const struct bpf_insn *in)
         jcc(c, cc, target);
         return;
     }
-    if (target <= pc) { /* a loop: the taken path is the hot one (ends its block) */
+    if (target <= pc && c->loop_src[target] == pc) { /* checks at the loop head */
+        jcc(c, cc, c->loop_hdr[target]);
+    } else if (target <= pc) { /* a loop: the taken path is the hot one (ends its block) */
         jcc(c, (enum x86_cc)(cc ^ 1), pc + 1);
         budget_check(c, pc);
         jmp(c, target);
@@ -1026,6 +1061,63 @@ static void emit_insn(struct jc *c, uint32_t pc)
     }
 }
 
+/* After insn pc: what registers hold (struct vstate), forward only. */
+static void vstate_step(struct jc *c, uint32_t pc, uint32_t fused)
+{
+    const struct bpf_insn *in = &c->prog->insns[pc];
+    struct vstate *vs = c->vs, none = {-1, false, 0};
+    uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+    unsigned d = in->dst_reg, s = in->src_reg;
+    if (fused) { /* a zero/sign extension: a number */
+        vs[c->prog->insns[pc + fused].dst_reg] = none;
+        return;
+    }
+    switch (cls) {
+    case BPF_ALU64:
+        if (op == BPF_MOV && BPF_SRC(in->code) == BPF_X && in->off == 0)
+            vs[d] = vs[s];
+        else if (op == BPF_ADD && BPF_SRC(in->code) == BPF_K && vs[d].d >= 0 &&
+                 in->imm > -(1 << 20) && in->imm < (1 << 20) && vs[d].off > -(1 << 20) &&
+                 vs[d].off < (1 << 20))
+            vs[d].off += in->imm;
+        else
+            vs[d] = none;
+        break;
+    case BPF_ALU:
+    case BPF_LDX:
+        vs[d] = none;
+        break;
+    case BPF_LD:
+        vs[vm_insn_is_lddw(in) ? d : 0] = none;
+        break;
+    case BPF_STX:
+        if (BPF_MODE(in->code) == BPF_ATOMIC) {
+            if ((in->imm & BPF_FETCH) || in->imm == BPF_XCHG)
+                vs[s] = none;
+            if (in->imm == BPF_CMPXCHG)
+                vs[0] = none;
+        }
+        break;
+    case BPF_JMP:
+    case BPF_JMP32:
+        if (op == BPF_CALL) {
+            if (in->src_reg == BPF_PSEUDO_CALL || !c->checked)
+                for (int r = 1; r <= 5; r++)
+                    vs[r] = none;
+            vs[0] = c->inl_result >= 0 ? (struct vstate){(int16_t)c->inl_result, false, 0} : none;
+            if (in->src_reg == BPF_PSEUDO_CALL)
+                for (int r = 6; r <= 9; r++)
+                    vs[r] = none;
+        } else if (cls == BPF_JMP && BPF_SRC(in->code) == BPF_K && in->imm == 0 && in->off > 0) {
+            if (op == BPF_JEQ && vs[d].d >= 0 && vs[d].off == 0)
+                vs[d].nonnull = true; /* falling through: not NULL */
+            else if (op == BPF_JNE)
+                vs[d] = none;
+        }
+        break;
+    }
+}
+
 /* 32-bit zero/sign extension as older compilers write it (clang's v1
  * bytecode): "[rD = rS;] rD <<= 32; rD >>= 32" is one mov (movsxd for
  * s>>=), when nothing jumps into the sequence. Returns the instructions
@@ -1052,45 +1144,42 @@ static uint32_t peephole(struct jc *c, uint32_t pc)
     return sh + 1 - pc;
 }
 
+/* rdi = run, rsi = the first block, rdx = budget, rcx = r10, r8 = depth |
+ * inline_ok << 32 (jit_entry_fn) */
 static void emit_entry(struct jc *c)
 {
     struct xbuf *b = &c->b;
-    static const int pushed[6] = {RBP, RBX, R12, R13, R14, R15};
-    for (int i = 0; i < 6; i++)
-        x_push(b, pushed[i]);
-    x_alu_ri(b, true, XA_SUB, RSP, JF_SIZE);
+    for (int i = 0; i < c->n_saved; i++)
+        x_push(b, c->saved[i]);
+    x_alu_ri(b, true, XA_SUB, RSP, c->frame);
     x_mov_rr(b, true, RUNR, RDI);
     x_op(b, XF_W, 0x89, 1, RDI, XM(RSP, JF_RUN));
-    x_load(b, 8, RAX, XM(RDX, JE_BUDGET));
-    x_op(b, XF_W, 0x89, 1, RAX, XM(RSP, JF_BUDGET));
-    x_load(b, 4, RAX, XM(RDX, JE_DEPTH));
-    x_op(b, 0, 0x89, 1, RAX, XM(RSP, JF_DEPTH));
-    x_op(b, 0, 0x89, 1, RAX, XM(RSP, JF_BASE));
-    x_load(b, 4, RAX, XM(RDX, JE_INLINE));
-    x_op(b, 0, 0x89, 1, RAX, XM(RSP, JF_INLINE));
-    x_load(b, 8, RBP, XM(RDX, JE_FP));
+    x_op(b, XF_W, 0x89, 1, RDX, XM(RSP, JF_BUDGET));
+    x_op(b, 0, 0x89, 1, R8, XM(RSP, JF_DEPTH));
+    x_op(b, 0, 0x89, 1, R8, XM(RSP, JF_BASE));
+    x_shift_ri(b, XF_W, 5, R8, 32);
+    x_op(b, 0, 0x89, 1, R8, XM(RSP, JF_INLINE));
+    x_mov_rr(b, true, RBP, RCX);
     x_mov_rr(b, true, R11, RSI);
-    static const int args[5] = {RDI, RSI, RCX, R8, RDX}; /* rdx (e) last */
-    static const int argi[5] = {0, 1, 3, 4, 2};
+    static const int args[5] = {RDI, RSI, RDX, RCX, R8};
     for (int i = 0; i < 5; i++)
-        x_load(b, 8, args[i], XM(RUNR, OFF_RUN(args) + 8 * argi[i]));
-    static const int zero[6] = {RAX, RBX, R13, R14, R15, R12};
-    for (int i = 0; i < 6; i++)
-        x_alu_rr(b, false, XA_XOR, zero[i], zero[i]);
+        x_load(b, 8, args[i], XM(RUNR, OFF_RUN(args) + 8 * i));
+    /* r0 and r6..r9 start at 0, as in the interpreter */
+    static const int zero[5] = {RAX, RBX, R13, R14, R15};
+    for (int i = 0; i < 5; i++)
+        if (i == 0 || (c->used & (1u << (i + 5))))
+            x_alu_rr(b, false, XA_XOR, zero[i], zero[i]);
+    x_alu_rr(b, false, XA_XOR, CNT, CNT);
     x_jmp_r(b, R11);
 }
 
-struct stub_note { uint32_t off, pc; const char *what; };
-
-static void emit_stubs_and_tail(struct jc *c, struct stub_note *notes)
+static void emit_stubs_and_tail(struct jc *c)
 {
     struct xbuf *b = &c->b;
     /* stubs may add stubs (none do today); walk by index */
     for (uint32_t i = 0; i < c->nstubs && !c->err; i++) {
         struct stub s = c->stubs[i];
         bind(c, s.label);
-        if (notes)
-            notes[i] = (struct stub_note){(uint32_t)b->len, s.pc, NULL};
         switch (s.kind) {
         case ST_FAULT:
         case ST_FAULT_REG:
@@ -1134,6 +1223,14 @@ static void emit_stubs_and_tail(struct jc *c, struct stub_note *notes)
             x_load(b, 8, RAX, XM(RSP, JF_TMP));
             jmp(c, s.l_back);
             break;
+        case ST_CALL: /* an inlined helper's real call */
+            x_movabs(b, R10, (uint64_t)(uintptr_t)vm_helper_slot(c->vm, (uint32_t)s.arg));
+            x_load(b, 8, R10, XM(R10, 0));
+            x_test_rr(b, true, R10, R10);
+            jcc(c, CC_E, fault_stub(c, s.pc, JIT_F_UNKNOWN_HELPER, s.arg));
+            emit_helper_call(c, s.pc, s.arg, -1, false);
+            jmp(c, s.l_back);
+            break;
         case ST_STOPPED:
             x_mov_rr(b, true, RDI, RUNR);
             x_mov_imm64(b, RSI, s.pc);
@@ -1163,10 +1260,9 @@ static void emit_stubs_and_tail(struct jc *c, struct stub_note *notes)
     x_alu_rr(b, false, XA_XOR, RAX, RAX);
     bind(c, c->l_epilogue);
     x_op(b, XF_W, 0x89, 1, CNT, XM(RUNR, OFF_RUN(insns_executed)));
-    x_alu_ri(b, true, XA_ADD, RSP, JF_SIZE);
-    static const int popped[6] = {R15, R14, R13, R12, RBX, RBP};
-    for (int i = 0; i < 6; i++)
-        x_pop(b, popped[i]);
+    x_alu_ri(b, true, XA_ADD, RSP, c->frame);
+    for (int i = c->n_saved; i-- > 0;)
+        x_pop(b, c->saved[i]);
     x_ret(b);
     /* faults: esi = pc, edx = kind, rcx = argument */
     bind(c, c->l_fault);
@@ -1177,7 +1273,7 @@ static void emit_stubs_and_tail(struct jc *c, struct stub_note *notes)
     jmp(c, c->l_epilogue);
 }
 
-static void run_pass(struct jc *c, struct stub_note **notes_out)
+static void run_pass(struct jc *c)
 {
     c->b.len = 0;
     c->nfix = 0;
@@ -1198,12 +1294,29 @@ static void run_pass(struct jc *c, struct stub_note **notes_out)
     c->entry_len = (uint32_t)c->b.len;
     const struct bpf_insn *insns = c->prog->insns;
     for (uint32_t pc = 0; pc < c->len && !c->err; pc++) {
+        if (c->checked && c->loop_src[pc] != UINT32_MAX) {
+            /* the loop's budget check, entered only by its back edge */
+            if (pc > 0)
+                jmp(c, pc);
+            c->loop_hdr[pc] = new_label(c);
+            bind(c, c->loop_hdr[pc]);
+            x_alu_rm(&c->b, true, XA_CMP, CNT, XM(RSP, JF_BUDGET));
+            jcc(c, CC_AE, fault_stub(c, c->loop_src[pc], JIT_F_BUDGET, 0));
+        }
         bind(c, pc);
         c->insn_off[pc] = (uint32_t)c->b.len;
-        if (c->leader[pc])
+        if (c->leader[pc]) {
             x_alu_ri(&c->b, true, XA_ADD, CNT, (int32_t)c->blen[pc]);
+            /* what registers hold survives only the return from a helper */
+            const struct bpf_insn *p = pc ? &insns[pc - 1] : NULL;
+            if (c->target[pc] || !p || p->code != (BPF_JMP | BPF_CALL) || p->src_reg != 0 ||
+                (pc >= 2 && vm_insn_is_lddw(&insns[pc - 2])))
+                for (int r = 0; r < 11; r++)
+                    c->vs[r] = (struct vstate){-1, false, 0};
+        }
         uint32_t fused = peephole(c, pc);
         if (fused) {
+            vstate_step(c, pc, fused);
             for (uint32_t k = 1; k <= fused; k++) {
                 bind(c, pc + k);
                 c->insn_off[pc + k] = (uint32_t)c->b.len;
@@ -1211,7 +1324,9 @@ static void run_pass(struct jc *c, struct stub_note **notes_out)
             pc += fused;
             continue;
         }
+        c->inl_result = -1;
         emit_insn(c, pc);
+        vstate_step(c, pc, 0);
         if (vm_insn_is_lddw(&insns[pc])) {
             pc++;
             c->insn_off[pc] = (uint32_t)c->b.len;
@@ -1227,15 +1342,7 @@ static void run_pass(struct jc *c, struct stub_note **notes_out)
     jmp(c, c->l_fault);
     c->body_end = (uint32_t)c->b.len;
 
-    struct stub_note *notes = NULL;
-    if (notes_out) {
-        notes = calloc(c->nstubs + 1, sizeof(*notes));
-        if (!notes)
-            c->err = -ENOMEM;
-    }
-    emit_stubs_and_tail(c, notes);
-    if (notes_out)
-        *notes_out = notes;
+    emit_stubs_and_tail(c);
     if (c->b.oom)
         c->err = -ENOMEM;
     if (c->err)
@@ -1395,6 +1502,11 @@ static int analyse(struct jc *c)
     c->leader[0] = c->leader[n] = 1;
     c->r10_ro = true;
     for (uint32_t i = 0; i < n; i++) {
+        c->used |= 1u << insns[i].dst_reg;
+        if (insns[i].src_reg <= 10)
+            c->used |= 1u << insns[i].src_reg;
+    }
+    for (uint32_t i = 0; i < n; i++) {
         const struct bpf_insn *in = &insns[i];
         uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
         if (vm_insn_is_lddw(in)) {
@@ -1427,6 +1539,39 @@ static int analyse(struct jc *c)
         int32_t rel = (cls == BPF_JMP32 && op == BPF_JA) ? in->imm : in->off;
         c->leader[i + 1 + (uint32_t)rel] = target[i + 1 + (uint32_t)rel] = 1;
     }
+    /* loop heads: a conditional jump back to a slot no other backward jump
+     * reaches checks the budget just before that slot (the taken path then
+     * costs one branch) */
+    c->loop_src = malloc((n + 1) * sizeof(uint32_t));
+    c->loop_hdr = calloc(n + 1, sizeof(uint32_t));
+    uint8_t *nback = calloc(n + 1, 1);
+    if (!c->loop_src || !c->loop_hdr || !nback) {
+        free(nback);
+        free(fn_start);
+        free(target);
+        return -ENOMEM;
+    }
+    memset(c->loop_src, 0xff, (n + 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) {
+        const struct bpf_insn *in = &insns[i];
+        if (vm_insn_is_lddw(in)) {
+            i++;
+            continue;
+        }
+        uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+        if ((cls != BPF_JMP && cls != BPF_JMP32) || op == BPF_CALL || op == BPF_EXIT)
+            continue;
+        uint32_t t = i + 1 + (uint32_t)(int32_t)(cls == BPF_JMP32 && op == BPF_JA ? in->imm : in->off);
+        if (t > i)
+            continue;
+        if (nback[t] < 2)
+            nback[t]++;
+        c->loop_src[t] = op == BPF_JA ? UINT32_MAX : i;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (nback[i] != 1)
+            c->loop_src[i] = UINT32_MAX;
+    free(nback);
     /* superblocks: what follows a forward conditional jump and is reached
      * from nowhere else continues the jump's block (its count was added
      * with the block; the taken edge subtracts what it skips) */
@@ -1439,6 +1584,17 @@ static int analyse(struct jc *c)
             op != BPF_EXIT && p->off > 0 && !(i >= 2 && vm_insn_is_lddw(&insns[i - 2])))
             c->leader[i] = 0;
     }
+    /* callee-saved registers to save: rbp (r10), r12 (the count), and the
+     * ones of r6..r9 in use (bpf-to-bpf calls save them all per frame) */
+    if (c->has_calls)
+        c->used |= 0x3c0u;
+    static const int r6_9[4] = {RBX, R13, R14, R15};
+    c->saved[c->n_saved++] = RBP;
+    c->saved[c->n_saved++] = R12;
+    for (int r = 0; r < 4; r++)
+        if (c->used & (1u << (r + 6)))
+            c->saved[c->n_saved++] = r6_9[r];
+    c->frame = JF_SIZE + (c->n_saved % 2 ? 8 : 0);
     /* blocks */
     uint32_t start = 0, count = 0;
     uint32_t *members = calloc(n + 1, sizeof(uint32_t));
@@ -1466,7 +1622,7 @@ static int analyse(struct jc *c)
     free(members);
     provenance(c, fn_start);
     free(fn_start);
-    free(target);
+    c->target = target;
     return 0;
 }
 
@@ -1500,10 +1656,9 @@ int jit_build_image(const struct vm *vm, bool checked, unsigned flags, struct ji
         c.seed = (uint64_t)(uintptr_t)&c ^ 0x9e3779b97f4a7c15ull;
     c.seed |= 1;
     struct jit_image *img = NULL;
-    struct stub_note *notes = NULL;
     size_t prev_len = SIZE_MAX;
     for (c.pass = 0; !rc && c.pass < 12; c.pass++) {
-        run_pass(&c, NULL);
+        run_pass(&c);
         if ((rc = c.err))
             break;
         bool done = c.b.len == prev_len;
@@ -1521,9 +1676,8 @@ int jit_build_image(const struct vm *vm, bool checked, unsigned flags, struct ji
             break;
     }
     if (!rc) {
-        /* the final pass (valid whether or not sizes converged), with notes
-         * for the dump */
-        run_pass(&c, &notes);
+        /* the final pass (valid whether or not sizes converged) */
+        run_pass(&c);
         rc = c.err;
     }
     if (!rc) {
@@ -1559,6 +1713,9 @@ int jit_build_image(const struct vm *vm, bool checked, unsigned flags, struct ji
                 img->entry_off[i] = c.leader[i] ? (int32_t)c.lpos[i] : -1;
             img->body_end = c.body_end;
             img->entry_len = c.entry_len;
+            if (getrandom(&img->stamp, sizeof img->stamp, 0) != sizeof img->stamp)
+                img->stamp = (uintptr_t)img ^ (uintptr_t)img->code ^ 0x9e3779b97f4a7c15ull;
+            img->stamp |= 1;
             if (c.n_inlined) {
                 img->inlined = malloc(c.n_inlined * sizeof(*img->inlined));
                 if (img->inlined) {
@@ -1573,9 +1730,10 @@ int jit_build_image(const struct vm *vm, bool checked, unsigned flags, struct ji
                 static const char *const what[] = {
                     [ST_FAULT] = "fault", [ST_FAULT_REG] = "fault", [ST_ACCESS] = "access slow path",
                     [ST_ONCALL] = "on_call", [ST_STOPPED] = "helper stopped the run",
-                    [ST_TAKEN] = "taken jump: budget",
+                    [ST_TAKEN] = "taken jump: budget", [ST_CALL] = "the helper call",
                 };
-                img->stubs[i] = (struct jit_stub_info){notes[i].off, notes[i].pc, what[c.stubs[i].kind]};
+                img->stubs[i] = (struct jit_stub_info){c.lpos[c.stubs[i].label], c.stubs[i].pc,
+                                                       what[c.stubs[i].kind]};
             }
             img->n_stubs = c.nstubs;
         }
@@ -1587,9 +1745,11 @@ int jit_build_image(const struct vm *vm, bool checked, unsigned flags, struct ji
         jit_free_image(img);
         img = NULL;
     }
-    free(notes);
     free(c.b.p);
     free(c.leader);
+    free(c.target);
+    free(c.loop_src);
+    free(c.loop_hdr);
     free(c.site_ck);
     free(c.site_slot);
     free(c.site_ctx);

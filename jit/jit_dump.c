@@ -64,6 +64,13 @@ int jit_dump(FILE *f, const struct jit_prog *jp, unsigned mode, const struct vm_
         }
         char text[128];
         unsigned n = vm_disasm_insn(prog->insns, prog->len, pc, text, sizeof text);
+        const struct bpf_insn *in = &prog->insns[pc];
+        if (vm_insn_is_lddw(in) && pc + 1 < prog->len && strncmp(text, ".insn", 5) == 0) {
+            /* a map reference the runtime pointed at its map */
+            uint64_t v = (uint32_t)in->imm | ((uint64_t)(uint32_t)in[1].imm << 32);
+            snprintf(text, sizeof text, "r%u = 0x%" PRIx64 " ll (relocated)", in->dst_reg, v);
+            n = 2;
+        }
         fprintf(f, "%4u: %s\n", pc, text);
         uint32_t next = pc + (n ? n : 1);
         if (next > prog->len)

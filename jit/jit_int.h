@@ -10,8 +10,9 @@
  *     r12 (x86) instructions executed so far (run->insns_executed)
  *     r10, r11 (x86) scratch
  *
- * Native frame: the entry code (jit_compile.c, emit_entry) pushes rbp, rbx,
- * r12..r15 and reserves JF_SIZE bytes; rsp then stays fixed, 16-byte
+ * Native frame: the entry code (jit_compile.c, emit_entry) pushes rbp, r12
+ * and those of rbx, r13..r15 the program uses, and reserves JF_SIZE bytes
+ * (8 more to keep the alignment); rsp then stays fixed, 16-byte
  * aligned, for the whole execution (bpf-to-bpf calls keep their frames in
  * JF_FRAMES, not on the native stack), so the frame is [rsp + JF_*] and
  * helpers are called without realignment. A fault anywhere jumps to the
@@ -46,26 +47,19 @@
 #define JF_TMP 112      /* u64[2]: scratch (div, atomics, callx id) */
 #define JF_FRAMES 128   /* per frame depth: return address, r6..r9, r10 */
 #define JF_FRAME_BYTES 48
-#define JF_INLINE 512   /* u32: inlined helpers may run inline (jit_engine) */
-#define JF_SIZE (JF_FRAMES + 8 * JF_FRAME_BYTES + 8) /* 520: keeps rsp 16-aligned */
+#define JF_INLINE 512   /* u32: inlined helpers run inline, their results
+                           need no checks (jit_engine) */
+#define JF_SIZE (JF_FRAMES + 8 * JF_FRAME_BYTES + 8) /* 520; 528 when an odd number
+                                                       of registers is saved */
 
-/* what the engine passes to the entry code */
-struct jit_entry_args {
-    uint64_t budget;
-    uint64_t fp;
-    uint32_t depth;
-    uint32_t inline_ok;
-};
-#define JE_BUDGET 0
-#define JE_FP 8
-#define JE_DEPTH 16
-#define JE_INLINE 20
-
-typedef int (*jit_entry_fn)(struct vm_run *run, const void *target, const struct jit_entry_args *e);
+/* The entry code: jit_entry_fn(run, first block, budget, r10, depth |
+ * inline_ok << 32), all in registers. */
+typedef int (*jit_entry_fn)(struct vm_run *run, const void *target, uint64_t budget, uint64_t fp,
+                            uint64_t depth_inline);
 
 /* ------------------------------------------------------- region cache ---- */
 #define JIT_NCACHE 4      /* region entries per direction */
-#define JIT_NCTX 8        /* ctx field entries */
+#define JIT_NCTX 7        /* ctx field entries */
 
 /* An access of 1 << i bytes at addr is allowed when t = addr - lo
  * satisfies t < lim[i] (lim[i] = span - size + 1, 0 when the span is
@@ -91,6 +85,9 @@ struct jit_ctx_ent {
 struct jit_cache {
     struct jit_cache_ent rd[JIT_NCACHE], wr[JIT_NCACHE];
     struct jit_ctx_ent ctx[JIT_NCTX];
+    uint64_t pools_image;  /* jit_image.stamp of the image whose inlined
+                              lookups' value pools were found registered */
+    uint64_t unused;
 };
 
 #define JIT_CACHE_OFF offsetof(struct vm_run, engine_cache)
@@ -116,12 +113,16 @@ struct jit_image {
     uint32_t n_stubs;
     struct jit_inlined *inlined; /* checked at every entry (jit_engine) */
     uint32_t n_inlined;
+    uint64_t stamp;         /* random, never 0: names the image in run caches */
 };
 
-/* a helper call compiled inline: valid while the table still holds `fn` */
+/* a helper call compiled inline: valid while the table still holds `fn`;
+ * accesses through its results skip checks while the run registers the
+ * value pool as a region (checked per region set: jit_cache.pools_image) */
 struct jit_inlined {
     vm_helper_fn const *slot;
     vm_helper_fn fn;
+    struct vm_helper_inline desc;
 };
 
 struct jit_stub_info {

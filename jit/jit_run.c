@@ -13,30 +13,59 @@
 _Static_assert(sizeof(struct jit_cache) <= sizeof(((struct vm_run *)0)->engine_cache),
                "struct jit_cache must fit in vm_run.engine_cache");
 _Static_assert(JF_SIZE % 16 == 8, "the native frame keeps rsp 16-byte aligned");
+_Static_assert(JF_INLINE + 4 <= JF_SIZE, "the frame holds its fields");
 
 /* ------------------------------------------------------------- engine ---- */
 
-static int jit_engine(struct vm_run *run, void *code)
+/* The interpreter allows any access of up to value_size bytes at element
+ * starts of this pool: the first region that overlaps it holds all of it
+ * as a read-write value pool of the same stride. */
+static bool pool_registered(const struct vm_run *run, const struct vm_helper_inline *d)
+{
+    uint64_t lo = d->base, hi = lo + (uint64_t)d->max_entries * d->stride;
+    for (uint32_t i = 0; i < run->n_regions; i++) {
+        const struct vm_region *r = &run->regions[i];
+        if (r->end <= lo || r->start >= hi)
+            continue;
+        uint64_t len = r->elem_len ? r->elem_len : r->elem_size;
+        return !(r->flags & VM_REGION_CTX) && (r->flags & VM_REGION_RW) == VM_REGION_RW &&
+               r->elem_size == d->stride && len >= d->value_size && r->start <= lo &&
+               hi <= r->end && (lo - r->start) % r->elem_size == 0;
+    }
+    return false;
+}
+
+static __attribute__((noinline)) bool inline_ok(struct vm_run *run, const struct jit_image *img)
+{
+    if (run->on_call)
+        return false;
+    for (uint32_t i = 0; i < img->n_inlined; i++)
+        if (*img->inlined[i].slot != img->inlined[i].fn)
+            return false;
+    struct jit_cache *jc = (struct jit_cache *)run->engine_cache;
+    if (jc->pools_image == img->stamp)
+        return true;
+    for (uint32_t i = 0; i < img->n_inlined; i++)
+        if (!pool_registered(run, &img->inlined[i].desc))
+            return false;
+    jc->pools_image = img->stamp; /* until the regions change */
+    return true;
+}
+
+static int jit_engine(struct vm_run *run, void *code, enum vm_mode mode, uint64_t budget)
 {
     const struct jit_prog *jp = code;
-    const struct jit_image *img = jp->img[vm_get_mode(run->vm) == VM_MODE_TRUSTED];
+    const struct jit_image *img = jp->img[mode == VM_MODE_TRUSTED];
     uint32_t pc = run->entry_pc;
     /* a callback may enter anywhere; code exists only at block starts */
     if (!img || pc >= img->n_slots || img->entry_off[pc] < 0)
         return VM_ENGINE_DECLINE;
+    uint64_t fp = run->entry_fp ? run->entry_fp : (uintptr_t)run->stack + sizeof(run->stack);
     /* inline helper calls stand for the helpers described at compile time,
      * without on_call: the table and on_call do not change during a run */
-    bool inline_ok = !run->on_call;
-    for (uint32_t i = 0; i < img->n_inlined && inline_ok; i++)
-        inline_ok = *img->inlined[i].slot == img->inlined[i].fn;
-    struct jit_entry_args e = {
-        .budget = vm_get_budget(run->vm),
-        .fp = run->entry_fp ? run->entry_fp : (uintptr_t)run->stack + sizeof(run->stack),
-        .depth = run->entry_depth,
-        .inline_ok = inline_ok,
-    };
+    uint64_t di = run->entry_depth | (uint64_t)(img->n_inlined && inline_ok(run, img)) << 32;
     jit_entry_fn entry = (jit_entry_fn)(uintptr_t)img->code;
-    return entry(run, img->code + img->entry_off[pc], &e);
+    return entry(run, img->code + img->entry_off[pc], budget, fp, di);
 }
 
 static void free_prog(void *code) { jit_prog_free(code); }

@@ -125,6 +125,7 @@ static void stats_sum(const struct shared *sh, unsigned jobs, struct fuzz_stats 
         t->runs += s->runs;
         t->skipped += s->skipped;
         t->nondeterministic += s->nondeterministic;
+        t->kernel_slow += s->kernel_slow;
         for (int k = 0; k < FK_N; k++)
             t->findings[k] += s->findings[k];
     }
@@ -297,6 +298,9 @@ static void summary(struct shared *sh, unsigned jobs, const struct fuzz_opts *o,
     if (t.kernel_known)
         printf("  kernel accepted    %8" PRIu64 " of %" PRIu64 " (%.1f%%)\n", t.kernel_accepted,
                t.kernel_known, pct(t.kernel_accepted, t.kernel_known));
+    if (t.kernel_slow)
+        printf("  kernel slow        %8" PRIu64 " (its verifier ran for more than 10 s: skipped, "
+               "saved as kernel-slow-SEED.s with --out)\n", t.kernel_slow);
     if (o->mode == FUZZ_VERIFIER_DIFF) {
         if (t.emu_known)
             printf("  bpfemu accepted    %8" PRIu64 " of %" PRIu64 " (%.1f%%)\n", t.emu_accepted,

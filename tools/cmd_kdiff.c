@@ -368,6 +368,16 @@ static int kdiff_main(const struct kd_opts *o)
     }
     if (o->pace)
         kd_emu_pace(e);
+    /* the kernel first, every packet (paced by the capture's timestamps
+     * with --pace), keeping each result and map dump; then bpfemu: its
+     * speed (sanitizers, dumps) cannot shift the kernel's clock */
+    struct kd_result *kres = calloc(npkts + 1, sizeof(*kres));
+    struct kd_maps *kmaps = calloc(npkts + 1, sizeof(*kmaps));
+    if (!kres || !kmaps) {
+        free(kres);
+        free(kmaps);
+        goto out;
+    }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < npkts; i++) {
@@ -383,24 +393,34 @@ static int kdiff_main(const struct kd_opts *o)
             while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
                 ;
         }
-        struct kd_result kr, er;
-        kd_kernel_run(k, &in, &kr);
+        kd_kernel_run(k, &in, &kres[i]);
+        kd_kernel_dump(k, &kmaps[i]);
+    }
+    int c = 0;
+    size_t at_pkt = 0;
+    for (size_t i = 0; i < npkts && !c; i++) {
+        struct kd_input in = {pkts[i].data, pkts[i].len, ctx, ctx_len, pkts[i].ts_ns};
+        struct kd_result er;
         kd_emu_run(e, &in, &er);
-        int c = kd_compare_results(&kr, &er, &d);
-        kd_result_free(&kr);
+        c = kd_compare_results(&kres[i], &er, &d);
         kd_result_free(&er);
         if (!c) {
-            struct kd_maps km, em;
-            kd_kernel_dump(k, &km);
+            struct kd_maps em;
             kd_emu_dump(e, &em);
-            c = kd_compare_maps(&km, &em, o->ign, o->n_ign, &d);
-            kd_maps_free(&km);
+            c = kd_compare_maps(&kmaps[i], &em, o->ign, o->n_ign, &d);
             kd_maps_free(&em);
         }
-        if (c) {
-            rc = report(o, progname, &kv, &ev, (long)i, npkts, &d);
-            goto out;
-        }
+        at_pkt = i;
+    }
+    for (size_t i = 0; i < npkts; i++) {
+        kd_result_free(&kres[i]);
+        kd_maps_free(&kmaps[i]);
+    }
+    free(kres);
+    free(kmaps);
+    if (c) {
+        rc = report(o, progname, &kv, &ev, (long)at_pkt, npkts, &d);
+        goto out;
     }
     rc = report(o, progname, &kv, &ev, -1, npkts, NULL);
 out:

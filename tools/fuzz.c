@@ -25,6 +25,7 @@ const char *fuzz_kind_name(int kind)
 
 #define MAP_CACHE 64
 #define FZ_LOG_SIZE (1u << 20)
+#define FZ_LOAD_MS 10000u /* longer kernel verifications are skipped (and saved) */
 
 struct cached_map {
     struct gen_map m;
@@ -58,6 +59,7 @@ int fuzz_ctx_create(const struct fuzz_opts *o, struct fuzz_ctx **out, char *err,
         return -ENOMEM;
     }
     c->kernel = kbpf_unavailable() == NULL;
+    kd_set_load_timeout(FZ_LOAD_MS);
     (void)err, (void)errlen;
     *out = c;
     return 0;
@@ -160,7 +162,7 @@ static int kernel_verify(struct fuzz_ctx *c, const struct gen_program *p, struct
         fds[i] = cached_fd(c, &p->maps[i], p->prog_type);
         if (fds[i] < 0) {
             snprintf(v->error, sizeof v->error, "BPF_MAP_CREATE: %s", strerror(-fds[i]));
-            return fds[i];
+            return -ENOTSUP; /* this program is skipped, not the campaign */
         }
     }
     struct kbpf_load l = {
@@ -172,7 +174,12 @@ static int kernel_verify(struct fuzz_ctx *c, const struct gen_program *p, struct
         .log_buf = c->log,
         .log_size = FZ_LOG_SIZE,
     };
-    int fd = kbpf_prog_load(&l);
+    int fd = kbpf_prog_load_timed(&l, FZ_LOAD_MS);
+    if (fd == -ETIMEDOUT) {
+        snprintf(v->error, sizeof v->error, "the kernel's verifier ran for more than %u ms",
+                 FZ_LOAD_MS);
+        return -ETIMEDOUT;
+    }
     if (fd == -EPERM && p->priv == KBPF_PRIV_ROOT && kbpf_unavailable()) {
         snprintf(v->error, sizeof v->error, "bpf() not permitted");
         return -EPERM;
@@ -331,9 +338,10 @@ static void save_program(struct fuzz_ctx *c, const struct gen_program *p, const 
     verdict_text(kt, sizeof kt, "kernel", k);
     verdict_text(et, sizeof et, "bpfemu", e);
     snprintf(comment, sizeof comment, "generated program, seed %#llx (replay: bpfemu fuzz gen "
-             "--replay %#llx)\nshape %s\nmutation %s\n%s\n%s",
+             "--replay %#llx)\nshape %s\nmutation %s%s%s%s%s",
              (unsigned long long)p->seed, (unsigned long long)p->seed, p->shape,
-             p->mutation[0] ? p->mutation : "none", kt, et);
+             p->mutation[0] ? p->mutation : "none", k->known ? "\n" : "", k->known ? kt : "",
+             e->known ? "\n" : "", e->known ? et : "");
     gen_save(p, c->o.save_dir, stem, comment,
              k->known ? (k->accepted ? "accept" : "reject") : NULL, k->known ? k->error : NULL);
 }
@@ -343,9 +351,24 @@ static int check_verifier(struct fuzz_ctx *c, struct gen_program *p, struct fuzz
 {
     struct kd_verdict k, e;
     memset(&k, 0, sizeof k);
-    if (c->kernel && kernel_verify(c, p, &k)) {
-        st->skipped++;
-        return -EPERM;
+    if (c->kernel) {
+        int krc = kernel_verify(c, p, &k);
+        if (krc == -ETIMEDOUT) {
+            st->skipped++;
+            st->kernel_slow++;
+            if (c->o.out_dir) {
+                char stem[64], comment[256];
+                snprintf(stem, sizeof stem, "kernel-slow-%016llx", (unsigned long long)p->seed);
+                snprintf(comment, sizeof comment, "the kernel's verifier ran for more than %u ms "
+                         "on this program (seed %#llx)", FZ_LOAD_MS, (unsigned long long)p->seed);
+                gen_save(p, c->o.out_dir, stem, comment, NULL, NULL);
+            }
+            return 0;
+        }
+        if (krc) {
+            st->skipped++;
+            return krc;
+        }
     }
     emu_verify(c, p, &e);
     st->kernel_known += k.known;
@@ -422,7 +445,8 @@ static int kernel_accepts_as(const struct gen_program *p, int priv)
         }
         struct kbpf_load l = {.prog_type = p->prog_type, .insns = p->prog->insns,
                               .insn_cnt = p->prog->len, .fd_array = p->n_maps ? fds : NULL};
-        _exit(kbpf_prog_load(&l) >= 0 ? 0 : 1);
+        int fd = kbpf_prog_load_timed(&l, FZ_LOAD_MS);
+        _exit(fd >= 0 ? 0 : fd == -ETIMEDOUT ? 2 : 1);
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)

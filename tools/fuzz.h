@@ -67,6 +67,7 @@ struct fuzz_stats {
     uint64_t soundness_safety;        /* FK_SOUNDNESS where the kernel said EACCES */
     uint64_t runs;                    /* test runs compared */
     uint64_t skipped;                 /* programs that could not be checked */
+    uint64_t kernel_slow;             /* kernel verifications stopped after 10 s */
     uint64_t nondeterministic;        /* runtime differences in programs CAP_BPF-only
                                          rejects (uninitialised stack, pointer leaks) */
 };

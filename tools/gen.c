@@ -1985,6 +1985,15 @@ static void choose_maps(struct gen *g)
             m->value_size = 4;
             m->max_entries = 4;
         }
+        /* unprivileged loaders may not create these (CAP_BPF) */
+        if (g->priv == KBPF_PRIV_UNPRIV &&
+            (m->type == BPF_MAP_TYPE_LRU_HASH || m->type == BPF_MAP_TYPE_QUEUE ||
+             m->type == BPF_MAP_TYPE_STACK)) {
+            m->type = BPF_MAP_TYPE_HASH;
+            m->key_size = 4;
+            if (!m->value_size)
+                m->value_size = 8;
+        }
         p->n_maps++;
     }
 }

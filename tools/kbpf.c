@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -235,6 +237,33 @@ int kbpf_prog_load(const struct kbpf_load *l)
     }
     if (l->log_buf && l->log_size)
         l->log_buf[l->log_size - 1] = 0;
+    return fd;
+}
+
+static volatile sig_atomic_t kbpf_alarm;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    kbpf_alarm = 1;
+}
+
+int kbpf_prog_load_timed(const struct kbpf_load *l, unsigned ms)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm; /* no SA_RESTART: the load returns */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, &old);
+    kbpf_alarm = 0;
+    struct itimerval it = {.it_value = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000}};
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    int fd = kbpf_prog_load(l);
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &old, NULL);
+    if (fd < 0 && kbpf_alarm)
+        return -ETIMEDOUT;
     return fd;
 }
 

@@ -76,6 +76,11 @@ struct kbpf_load {
  * load is repeated without a log for the verdict; the log keeps its tail. */
 int kbpf_prog_load(const struct kbpf_load *l);
 
+/* kbpf_prog_load with a time limit: the kernel's verifier stops when a
+ * signal is pending (SIGALRM from a timer here): -ETIMEDOUT then. Some
+ * programs keep the CAP_BPF-only verifier busy for minutes. */
+int kbpf_prog_load_timed(const struct kbpf_load *l, unsigned ms);
+
 /* The first line of the verifier's error in a log: the line after the last
  * instruction or state line, before "processed N insns". "" when the log
  * has none (an empty log: a load refused before verification). */

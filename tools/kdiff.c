@@ -223,6 +223,13 @@ int kd_pin_cpu(void)
     return kd_pin_cpu_nth(0);
 }
 
+static unsigned load_timeout_ms;
+
+void kd_set_load_timeout(unsigned ms)
+{
+    load_timeout_ms = ms;
+}
+
 static char *log_buffer(void)
 {
     static char *buf;
@@ -288,7 +295,14 @@ int kd_kernel_load_raw(const struct gen_program *p, int log_level, struct kd_ker
         .log_buf = log,
         .log_size = log ? KD_LOG_SIZE : 0,
     };
-    int fd = kbpf_prog_load(&l);
+    int fd = load_timeout_ms ? kbpf_prog_load_timed(&l, load_timeout_ms) : kbpf_prog_load(&l);
+    if (fd == -ETIMEDOUT) {
+        snprintf(v->error, sizeof v->error, "the kernel's verifier ran for more than %u ms",
+                 load_timeout_ms);
+        k->prog_fd = -1;
+        *out = k;
+        return 0;
+    }
     v->known = true;
     v->accepted = fd >= 0;
     v->err = fd < 0 ? -fd : 0;
@@ -883,7 +897,7 @@ int kd_compare_maps(const struct kd_maps *k, const struct kd_maps *e, const stru
     for (size_t i = 0; i < k->n; i++) {
         const struct kd_map *km = &k->m[i], *em = find_map(e, km->name);
         if (!em) {
-            snprintf(d->what, sizeof d->what, "map %.59s", km->name);
+            snprintf(d->what, sizeof d->what, "map %.60s", km->name);
             snprintf(d->kernel, sizeof d->kernel, "exists (%zu entries)", km->n);
             snprintf(d->emu, sizeof d->emu, "no such map");
             return 1;
@@ -897,7 +911,7 @@ int kd_compare_maps(const struct kd_maps *k, const struct kd_maps *e, const stru
                 a++, b++;
                 continue;
             }
-            snprintf(d->what, sizeof d->what, "map %.40s (%.12s)", km->name, gen_map_type_name(km->type));
+            snprintf(d->what, sizeof d->what, "map %.60s (%s)", km->name, gen_map_type_name(km->type));
             int c = !kl ? 1 : !el ? -1 : ordered ? 0 : strncmp(kl, el, key_len(kl) > key_len(el) ? key_len(kl) : key_len(el));
             if (ordered) {
                 snprintf(d->where, sizeof d->where, "%s %zu",
@@ -922,7 +936,7 @@ int kd_compare_maps(const struct kd_maps *k, const struct kd_maps *e, const stru
     }
     for (size_t i = 0; i < e->n; i++)
         if (!find_map(k, e->m[i].name)) {
-            snprintf(d->what, sizeof d->what, "map %.59s", e->m[i].name);
+            snprintf(d->what, sizeof d->what, "map %.60s", e->m[i].name);
             snprintf(d->kernel, sizeof d->kernel, "no such map");
             snprintf(d->emu, sizeof d->emu, "exists (%zu entries)", e->m[i].n);
             return 1;

@@ -102,6 +102,9 @@ struct kd_kernel {
 int kd_kernel_load_raw(const struct gen_program *p, int log_level, struct kd_kernel **out,
                        struct kd_verdict *v, char *err, size_t errlen);
 void kd_kernel_destroy(struct kd_kernel *k);
+/* A time limit for kd_kernel_load_raw's loads (0: none; then v->known is
+ * false when it is exceeded). */
+void kd_set_load_timeout(unsigned ms);
 /* BPF_PROG_TEST_RUN of in. */
 void kd_kernel_run(struct kd_kernel *k, const struct kd_input *in, struct kd_result *r);
 void kd_kernel_dump(struct kd_kernel *k, struct kd_maps *out);
@@ -151,7 +154,7 @@ void kd_seed_maps(struct kd_emu *e, struct kd_kernel *k, uint64_t seed);
 /* ----------------------------------------------------------- comparison */
 
 struct kd_diff {
-    char what[64];        /* "retval", "data_out", "ctx_out", "map stats", "verdict" ... */
+    char what[128];       /* "retval", "data_out", "ctx_out", "map stats", "verdict" ... */
     char where[160];      /* "byte 14", "key 01000000", ... */
     char kernel[640];
     char emu[640];

@@ -96,6 +96,7 @@ const char *kobj_unavailable(void)
 struct kobj {
     struct bpf_object *obj;
     unsigned char *buf;  /* the object bytes libbpf was given (kept: open_mem borrows) */
+    unsigned char *orig; /* the file's bytes, when buf is a converted copy */
     struct legacy_info li;
     char **logs;
     size_t n_logs;
@@ -112,6 +113,7 @@ static void kd_kernel_obj_close(void *p)
         free(o->logs[i]);
     free(o->logs);
     free(o->buf);
+    free(o->orig);
     free(o->li.maps);
     free(o);
 }
@@ -181,7 +183,8 @@ int kd_kernel_load_obj(const char *path, const char *section, uint32_t type_over
         goto out;
     }
     if (conv) {
-        free(o->buf);
+        /* the legacy map names point into the original bytes: keep them */
+        o->orig = o->buf;
         o->buf = conv;
         len = conv_len;
     }

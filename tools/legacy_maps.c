@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* tools/legacy_maps.c - see legacy_maps.h (moved from tests/kernel/kernel_run.c). */
-#include "tools/legacy_maps.h"
+#include "legacy_maps.h" /* (relative: tests/kernel/kernel_run.c includes this file) */
 
 #include <elf.h>
 #include <linux/btf.h>
@@ -15,14 +15,14 @@ static void *lm_alloc_fail(void)
 	abort();
 }
 
-static void *xcalloc(size_t n, size_t sz)
+static void *lm_xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n ? n : 1, sz ? sz : 1);
 
 	return p ? p : lm_alloc_fail();
 }
 
-static void *xrealloc(void *p, size_t sz)
+static void *lm_xrealloc(void *p, size_t sz)
 {
 	p = realloc(p, sz ? sz : 1);
 	return p ? p : lm_alloc_fail();
@@ -56,7 +56,7 @@ struct btf_buf {
 
 static void bb_put(struct btf_buf *b, const void *p, size_t n)
 {
-	b->types = xrealloc(b->types, b->types_len + n);
+	b->types = lm_xrealloc(b->types, b->types_len + n);
 	memcpy(b->types + b->types_len, p, n);
 	b->types_len += n;
 }
@@ -71,7 +71,7 @@ static uint32_t bb_str(struct btf_buf *b, const char *s)
 	size_t n = strlen(s) + 1;
 	uint32_t off = (uint32_t)b->strs_len;
 
-	b->strs = xrealloc(b->strs, b->strs_len + n);
+	b->strs = lm_xrealloc(b->strs, b->strs_len + n);
 	memcpy(b->strs + b->strs_len, s, n);
 	b->strs_len += n;
 	return off;
@@ -150,7 +150,7 @@ unsigned char *legacy_maps_convert(const unsigned char *obj, size_t len, size_t 
 
 	/* The copy gets new blobs appended; headers and symbols are patched in place. */
 	cap = len + 65536 + 2 * sh[btf].sh_size + (dotmaps >= 0 ? sh[dotmaps].sh_size : 0);
-	out = xcalloc(1, cap);
+	out = lm_xcalloc(1, cap);
 	memcpy(out, obj, len);
 	*out_len = (len + 7) & ~7ul;
 	Elf64_Shdr *osh = (Elf64_Shdr *)(out + eh->e_shoff);
@@ -170,7 +170,7 @@ unsigned char *legacy_maps_convert(const unsigned char *obj, size_t len, size_t 
 		if (sym->st_size < 20 || sym->st_value + sym->st_size > sh[legacy].sh_size)
 			return lm_fail(err, errlen, out, "legacy map '%s': unsupported definition size %lu",
 				       symstr + sym->st_name, (unsigned long)sym->st_size);
-		li->maps = xrealloc(li->maps, (li->nr + 1) * sizeof(*m));
+		li->maps = lm_xrealloc(li->maps, (li->nr + 1) * sizeof(*m));
 		m = &li->maps[li->nr++];
 		memset(m, 0, sizeof(*m));
 		m->name = symstr + sym->st_name;
@@ -200,13 +200,13 @@ unsigned char *legacy_maps_convert(const unsigned char *obj, size_t len, size_t 
 	struct btf_buf nb = { 0 };
 	size_t nt = 0, cap_t = 0, *toff = NULL;
 
-	nb.strs = xcalloc(1, bh->str_len);
+	nb.strs = lm_xcalloc(1, bh->str_len);
 	memcpy(nb.strs, strs, bh->str_len);
 	nb.strs_len = bh->str_len;
 	for (size_t o = 0; o < bh->type_len; o += btf_type_len(types + o)) {
 		if (nt == cap_t) {
 			cap_t = cap_t ? cap_t * 2 : 256;
-			toff = xrealloc(toff, cap_t * sizeof(*toff));
+			toff = lm_xrealloc(toff, cap_t * sizeof(*toff));
 		}
 		toff[nt++] = o;
 	}
@@ -338,7 +338,7 @@ next_type:;
 
 	if (btf_off + btf_size + 4096 > cap) {
 		cap = btf_off + btf_size + 4096;
-		out = xrealloc(out, cap);
+		out = lm_xrealloc(out, cap);
 		osh = (Elf64_Shdr *)(out + eh->e_shoff);
 		syms = (Elf64_Sym *)(out + osh[symtab].sh_offset);
 	}

@@ -5,7 +5,9 @@
  *
  * Files, one concept each:
  *   tnum.c     tristate numbers (kernel/bpf/tnum.c semantics)
- *   scalar.c   scalar bounds: sync, ALU transfer functions, branch refinement
+ *   scalar.c   scalar bounds: sync, width conversions, byte swaps
+ *   scalar_alu.c    ALU transfer functions on bounds
+ *   scalar_branch.c branch decisions and refinement on bounds
  *   state.c    register and stack-slot state, state copies, type names
  *   log.c      the kernel's log: state lines, alignment, vlog reset
  *   cfg.c      structural passes: early insn checks, subprograms, CFG DFS,
@@ -279,6 +281,10 @@ bool v_state_scratched(const struct venv *env);
 /* ---------------------------------------------------------------- scalar */
 
 void v_reg_bounds_sync(struct vreg *r);
+void v_update_reg_bounds(struct vreg *r);
+void v_update_reg32_bounds(struct vreg *r);
+void v_mark_reg64_unbounded(struct vreg *r);
+void v_mark_reg32_known(struct vreg *r, uint64_t imm);
 void v_mark_reg_known(struct vreg *r, uint64_t imm);
 void v_mark_reg_unbounded(struct vreg *r);
 void v_mark_reg32_unbounded(struct vreg *r);

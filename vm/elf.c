@@ -713,6 +713,7 @@ void vm_object_free(struct vm_object *obj)
         vm_prog_free(obj->progs[i].prog);
         free(obj->progs[i].relocs);
         free(obj->progs[i].lines);
+        free(obj->progs[i].funcs);
     }
     free(obj->progs);
     if (obj->priv) {

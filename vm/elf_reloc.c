@@ -447,6 +447,19 @@ int elf_link_prog(struct elf_ctx *c, const struct elf_func *main_fn, struct vm_o
                           main_fn->name, perr);
     }
     if (!rc) {
+        /* the pieces were placed one after the other: already by slot */
+        out->funcs = calloc(lk.n_pieces ? lk.n_pieces : 1, sizeof(*out->funcs));
+        if (!out->funcs)
+            rc = elf_fail(c, -ENOMEM, "out of memory");
+        for (uint32_t p = 0; !rc && p < lk.n_pieces; p++) {
+            out->funcs[p].insn = lk.pieces[p].at;
+            snprintf(out->funcs[p].name, sizeof out->funcs[p].name, "%s",
+                     c->funcs[lk.pieces[p].func].name);
+        }
+        if (!rc)
+            out->n_funcs = lk.n_pieces;
+    }
+    if (!rc) {
         if (lk.n_relocs > 1)
             qsort(lk.relocs, lk.n_relocs, sizeof(*lk.relocs), cmp_reloc);
         out->relocs = lk.relocs;

@@ -151,6 +151,13 @@ struct vm_map_reloc {
     bool value;
 };
 
+/* A function of a linked program: the main function at slot 0, then each
+ * subprogram (.text functions, callbacks) where the linker placed it. */
+struct vm_obj_func {
+    uint32_t insn;
+    char name[64];
+};
+
 struct vm_obj_prog {
     char name[64];               /* function symbol */
     char section[128];
@@ -162,6 +169,8 @@ struct vm_obj_prog {
     uint32_t n_relocs;
     struct vm_line_info *lines;  /* sorted by insn */
     uint32_t n_lines;
+    struct vm_obj_func *funcs;   /* where each function was linked, sorted by insn */
+    uint32_t n_funcs;
 };
 
 struct vm_object {
@@ -382,10 +391,11 @@ void vm_run_regions_changed(struct vm_run *run);
 /* ---------------------------------------------------- execution engines ---- */
 
 /* Another execution engine for a VM (the JIT, jit/jit.h). When set,
- * vm_run_exec and vm_run_callback call fn(run, code) instead of the
- * interpreter. The engine keeps the interpreter's contract and results
- * exactly: start at run->entry_pc with frame depth run->entry_depth and
- * r10 = run->entry_fp (0: the top of run->stack), r1..r5 = run->args;
+ * vm_run_exec and vm_run_callback call fn(run, code, the VM's mode, its
+ * budget) instead of the interpreter. The engine keeps the interpreter's
+ * contract and results exactly: start at run->entry_pc with frame depth
+ * run->entry_depth and r10 = run->entry_fp (0: the top of run->stack),
+ * r1..r5 = run->args;
  * set run->insns_executed always and run->r0 on success; return 0, 1 (a
  * tail call is pending: run->tail_call), or a negative errno with
  * run->errmsg filled. VM_ENGINE_DECLINE hands this execution to the
@@ -393,7 +403,7 @@ void vm_run_regions_changed(struct vm_run *run);
  * free_code (may be NULL) releases `code` when the VM is destroyed or the
  * engine replaced; fn NULL removes the engine. */
 #define VM_ENGINE_DECLINE 2
-typedef int (*vm_engine_fn)(struct vm_run *run, void *code);
+typedef int (*vm_engine_fn)(struct vm_run *run, void *code, enum vm_mode mode, uint64_t budget);
 void vm_set_engine(struct vm *vm, vm_engine_fn fn, void *code, void (*free_code)(void *code));
 uint64_t vm_get_budget(const struct vm *vm);
 /* The helper table's slot for `id` (NULL when id >= VM_MAX_HELPER_ID): its
@@ -406,13 +416,16 @@ vm_helper_fn const *vm_helper_slot(const struct vm *vm, uint32_t id);
  * VM_INLINE_ARRAY_LOOKUP: when the helper registered at the time of the
  * query is still the one in the table, run->on_call is NULL and r2 points
  * to 4 bytes inside run->stack holding k, the call's whole effect is
- * r0 = k < max_entries ? base + k * stride : 0. */
+ * r0 = k < max_entries ? base + k * stride : 0; the program may use the
+ * first value_size bytes of an element (when a run registers the values as
+ * a region). */
 #define VM_INLINE_ARRAY_LOOKUP 1u
 struct vm_helper_inline {
     uint32_t kind;
     uint32_t max_entries;
     uint64_t base;
     uint64_t stride;
+    uint32_t value_size;
 };
 /* Describe helper `id` called with r1 == arg1 (a constant of the program);
  * false: no inline form. Set by the runtime that owns the helpers. */

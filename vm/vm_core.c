@@ -195,7 +195,7 @@ static int exec_one(struct vm_run *run)
 {
     const struct vm *vm = run->vm;
     if (vm->engine && !vm->cov_hits) { /* coverage counting is the interpreter's */
-        int rc = vm->engine(run, vm->engine_code);
+        int rc = vm->engine(run, vm->engine_code, vm->mode, vm->budget);
         if (rc != VM_ENGINE_DECLINE)
             return rc;
     }

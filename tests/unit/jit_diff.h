@@ -165,7 +165,8 @@ static bool jd_describe(const struct vm *vm, uint32_t id, uint64_t arg1, struct 
     if (id != 10 || arg1 != JD_ARRAY_MAP || vm_get_helper(vm, 10) != jd_h_lookup)
         return false;
     *out = (struct vm_helper_inline){.kind = VM_INLINE_ARRAY_LOOKUP, .max_entries = JD_POOL_N,
-                                     .base = jd_pool_base(), .stride = JD_POOL_STRIDE};
+                                     .base = jd_pool_base(), .stride = JD_POOL_STRIDE,
+                                     .value_size = JD_POOL_LEN};
     return true;
 }
 

@@ -754,15 +754,16 @@ Test(jit, inlined_array_lookup)
                 MOV64_REG(6, 1), MOV64_REG(2, 10), ALU64_IMM(BPF_ADD, 2, -4),
                 variant == 1 ? MOV64_REG(2, 1) : ALU64_IMM(BPF_ADD, 2, 0),
                 LDDW(1, variant == 2 ? JD_ARRAY_MAP + 1 : JD_ARRAY_MAP), CALL(10),
-                JMP_IMM(BPF_JEQ, 0, 0, 3), LDX(BPF_DW, 3, 0, 0), ST(BPF_W, 0, 4, 77),
-                ALU64_REG(BPF_ADD, 0, 3),
+                JMP_IMM(BPF_JEQ, 0, 0, 4), LDX(BPF_DW, 3, 0, 0), ST(BPF_W, 0, 4, 77),
+                /* past the value's 12 bytes: checked, faults */
+                variant == 3 ? LDX(BPF_W, 4, 0, 12) : MOV64_IMM(4, 0), ALU64_REG(BPF_ADD, 0, 3),
                 /* a key computed through a copy of r2, checked at run time */
                 MOV64_REG(7, 0), MOV64_REG(3, 10), ALU64_IMM(BPF_ADD, 3, -4), MOV64_REG(2, 3),
                 LDDW(1, JD_ARRAY_MAP), CALL(10), ALU64_REG(BPF_XOR, 0, 7), EXIT(),
             };
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < 5; k++) {
                 struct jd_cfg cfg = {.no_on_call = k != 1, .mock_after_jit = k == 2,
-                                     .repeat = variant == 3 ? 3 : 1};
+                                     .repeat = variant == 3 ? 3 : 1, .no_regions = k == 4};
                 if (k == 3)
                     cfg.budget = 9 + key;
                 char what[64];
