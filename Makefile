@@ -127,17 +127,31 @@ kernel-diff-skb: $(BUILD)/skb-diff
 	if [ $$rc = 2 ]; then echo "SKIP: skb kernel differential: bpf() not permitted here"; \
 	elif [ $$rc != 0 ]; then exit $$rc; fi
 
+# bpfemu kdiff over every corpus program and a 60 s verifier-diff smoke run
+# against the running kernel (tests/kdiff/run.sh; SKIP without bpf())
+KDIFF_SKIP ?=
+kdiff-check: all corpus
+	BPFEMU=$(BUILD)/bpfemu KDIFF_SKIP="$(KDIFF_SKIP)" sh tests/kdiff/run.sh
+
+# every corpus program's YAML tests, and the C test-API example
+corpus-tests: all corpus
+	$(MAKE) -C corpus test-yaml examples BPFEMU=../$(BUILD)/bpfemu \
+	    LIBBPFEMU=../$(BUILD)/libbpfemu.a SAN_FLAGS="$(SAN_FLAGS)"
+
 test: deps
 	$(MAKE) all $(BUILD)/unit-tests corpus
 	$(MAKE) check-suites
+	$(MAKE) corpus-tests
 	$(MAKE) -C corpus kernel-check
 	$(MAKE) kernel-diff-skb
+	$(MAKE) kdiff-check
 	@echo "== unit tests (Criterion)"
 	cd tests && BPFEMU=../$(BUILD)/bpfemu SHARED=../$(SHARED) ../$(BUILD)/unit-tests --jobs 2
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
-	    SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
+	    SAN_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	    KDIFF_SKIP=xdp_ratelimit test
 
 # ----------------------------------------------------------------- bench ----
 # Two runs of the shared harness: ELF objects (every program, maps
@@ -152,6 +166,13 @@ bench: all
 	    BENCH_COLUMNS=native BENCH_BUILD_DIR=/tmp/bench-build bash $(SHARED)/bench/run.sh \
 	    --markdown $(BENCH_OUT)/bin.md
 	$(MAKE) bench-replay
+	$(MAKE) bench-verify
+
+# verification time and processed instructions per corpus program, bpfemu
+# next to the kernel's BPF_LOG_STATS
+bench-verify: all corpus
+	@mkdir -p $(BENCH_OUT)
+	sh tools/verify-bench.sh $(BUILD)/bpfemu | tee $(BENCH_OUT)/verify.md
 
 # replay throughput on a generated 1M-packet capture (firewall), next to
 # BPF_PROG_TEST_RUN one call per packet
@@ -179,6 +200,7 @@ install: all
 	ln -sf libbpfemu.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbpfemu.so.0
 	ln -sf libbpfemu.so.0 $(DESTDIR)$(PREFIX)/lib/libbpfemu.so
 	install -m 644 include/bpfemu.h $(DESTDIR)$(PREFIX)/include/bpfemu.h
+	install -m 644 include/bpfemu_test.h $(DESTDIR)$(PREFIX)/include/bpfemu_test.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' bpfemu.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bpfemu.pc
 
@@ -186,4 +208,4 @@ clean:
 	rm -rf build build-asan build-fuzz tests/unit/elf/build tests/unit/cli/build tests/yaml/build
 	$(MAKE) -C corpus clean
 
-.PHONY: bench-replay all demo deps test check-suites asan bench fuzz install clean corpus kernel-check kernel-diff-skb
+.PHONY: bench-replay bench-verify all demo deps test check-suites kdiff-check corpus-tests asan bench fuzz install clean corpus kernel-check kernel-diff-skb

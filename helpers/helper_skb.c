@@ -608,6 +608,12 @@ static int net_grow(struct vm_run *run, uint32_t off, uint32_t len_diff, uint64_
         if (inner_mac_len > len_diff)
             return -EINVAL;
     }
+    /* 6.18 (-fc-v1300, probed: the flag checks above come first): room
+     * after the end of the packet - a NET-mode offset past a trimmed
+     * packet - is refused as a failed pskb_may_pull(skb, off) would be,
+     * instead of moving the stale bytes behind the tail */
+    if (off > (uint32_t)skb_len(cc))
+        return -ENOMEM;
     int rc = net_hdr_push(run, off, len_diff);
     if (rc)
         return rc;

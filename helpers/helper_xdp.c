@@ -71,11 +71,16 @@ HELPER_FN(xdp_adjust_meta)
     return 0;
 }
 
-/* Bounds of [off, off+len) in the packet, or false (-EFAULT for the program). */
-static bool pkt_span(const struct helper_pkt *p, uint64_t off, uint64_t len)
+/* bpf_xdp_pointer's checks (net/core/filter.c): an offset or length past
+ * 0xffff is -EFAULT, bytes past the end of the (linear) buffer -EINVAL;
+ * 0 when [off, off+len) is in the packet. */
+static int64_t pkt_span(const struct helper_pkt *p, uint32_t off, uint32_t len)
 {
-    uint64_t size = (uint64_t)(p->data_end - p->data);
-    return off <= size && len <= size - off;
+    if (off > 0xffff || len > 0xffff)
+        return -EFAULT;
+    if ((uint64_t)off + len > (uint64_t)(p->data_end - p->data))
+        return -EINVAL;
+    return 0;
 }
 
 HELPER_FN(xdp_load_bytes)
@@ -83,9 +88,10 @@ HELPER_FN(xdp_load_bytes)
     struct helper_pkt *p = &helper_cc(run)->pkt;
     if (!helper_arg_mem(run, r3, r4, true, "buf"))
         return 0;
-    if (!pkt_span(p, (uint32_t)r2, r4))
-        return (uint64_t)-EFAULT;
-    memcpy((void *)(uintptr_t)r3, p->data + (uint32_t)r2, r4);
+    int64_t rc = pkt_span(p, (uint32_t)r2, (uint32_t)r4);
+    if (rc)
+        return (uint64_t)rc;
+    memcpy((void *)(uintptr_t)r3, p->data + (uint32_t)r2, (uint32_t)r4);
     return 0;
 }
 
@@ -94,9 +100,10 @@ HELPER_FN(xdp_store_bytes)
     struct helper_pkt *p = &helper_cc(run)->pkt;
     if (!helper_arg_mem(run, r3, r4, false, "buf"))
         return 0;
-    if (!pkt_span(p, (uint32_t)r2, r4))
-        return (uint64_t)-EFAULT;
-    memmove(p->data + (uint32_t)r2, (const void *)(uintptr_t)r3, r4);
+    int64_t rc = pkt_span(p, (uint32_t)r2, (uint32_t)r4);
+    if (rc)
+        return (uint64_t)rc;
+    memmove(p->data + (uint32_t)r2, (const void *)(uintptr_t)r3, (uint32_t)r4);
     return 0;
 }
 

@@ -181,6 +181,24 @@ const struct vm_object *helper_env_object(const struct helper_env *env);
 struct maps_map *helper_env_map_at(struct helper_env *env, uint32_t i, const char **name);
 const struct vm_obj_prog *helper_prog_info(const struct helper_prog *prog);
 
+/* Verification (helpers/verify.c): every program of the environment
+ * through bpfemu's verifier (verifier/verifier.h) as one BPF_PROG_LOAD
+ * each, with the object's maps and the program's type. An accepted
+ * program runs trusted from then on (no checks, no budget: VM_MODE_TRUSTED
+ * with the verifier's ctx marks, as the kernel runs what it verified); a
+ * rejected one keeps running checked. priv: enum verifier_priv. Returns 0
+ * (the verdicts are in helper_prog_verdict) or -ENOMEM. */
+struct helper_verdict {
+    bool verified;             /* helper_env_verify ran on it */
+    bool accepted;
+    int err;                   /* the load's negative errno when rejected */
+    int error_pc;              /* -1 when none */
+    char error[256];           /* the verifier's error line */
+    uint32_t insns_processed;
+};
+int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen);
+const struct helper_verdict *helper_prog_verdict(const struct helper_prog *prog);
+
 /* Replace helper `id` for every program of the environment (mocking): the
  * replacement gets the same arguments; helper_run_user() gives its
  * `user` pointer back. */

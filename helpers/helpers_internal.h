@@ -21,6 +21,7 @@ struct helper_prog {
     uint32_t prog_type;        /* info's, or inferred for untyped sections */
     struct vm *vm;
     struct vm_prog *code;      /* relocated instructions */
+    struct helper_verdict verdict; /* helper_env_verify's (verdict.verified) */
 };
 
 struct helper_net;
@@ -146,6 +147,10 @@ static inline vm_ctx_direct_fn helper_ctx_direct_for(vm_ctx_access_fn access)
            : access == helper_ctx_skb_access ? helper_ctx_skb_direct
                                              : NULL;
 }
+
+/* ld_abs / ld_ind of socket filters and tc programs (vm_ld_pkt_fn,
+ * helpers/skb_ld_abs.c). */
+int64_t helper_skb_ld_pkt(struct vm_run *run, uint64_t ctx, int32_t off, unsigned size);
 
 /* The skb family's prototypes (helpers/helper_table_skb.c), or NULL. */
 const struct helper_proto *helper_proto_skb(int32_t id);

@@ -220,6 +220,10 @@ static int bind_helpers(struct helper_env *env, struct helper_prog *hp, char *er
             vm_register_helper(hp->vm, (uint32_t)id, vm_helper_name(id), fn);
     }
     vm_set_helper_inline(hp->vm, describe_inline, env);
+    /* the program types the kernel's verifier lets use ld_abs/ld_ind */
+    if (hp->prog_type == BPF_PROG_TYPE_SOCKET_FILTER || hp->prog_type == BPF_PROG_TYPE_SCHED_CLS ||
+        hp->prog_type == BPF_PROG_TYPE_SCHED_ACT)
+        vm_set_ld_pkt(hp->vm, helper_skb_ld_pkt);
     return 0;
 }
 

@@ -954,6 +954,52 @@ static void emit_call(struct jc *c, uint32_t pc, const struct bpf_insn *in)
     emit_helper_call(c, pc, id, -1, true);
 }
 
+/* ld_abs / ld_ind as the kernel rewrites them (vm/ld_pkt.c): r2 = offset,
+ * r1 = r6, a helper call without on_call (not a helper of the program's),
+ * then r0 s< 0 ends the function with r0 = 0. The instruction ends its
+ * block (analyse), so that exit has nothing of the block to uncount. */
+static void emit_ld_pkt(struct jc *c, uint32_t pc, const struct bpf_insn *in)
+{
+    struct xbuf *b = &c->b;
+    if (BPF_MODE(in->code) == BPF_IND) {
+        if (in->imm) {
+            load_imm32(c, R11, in->imm);
+            x_alu_rr(b, true, XA_ADD, R11, R[in->src_reg]);
+            x_mov_rr(b, true, RSI, R11);
+        } else {
+            x_mov_rr(b, true, RSI, R[in->src_reg]);
+        }
+    } else {
+        load_imm32(c, RSI, in->imm);
+    }
+    x_mov_rr(b, true, RDI, R[6]);
+    unsigned size = vm_size_bytes(in->code);
+    x_movabs(b, R10, (uint64_t)(uintptr_t)(size == 1 ? vm_ld_pkt_b : size == 2 ? vm_ld_pkt_h
+                                                                          : vm_ld_pkt_w));
+    x_op(b, XF_W, 0x89, 1, RBP, XM(RUNR, OFF_RUN(cur_fp)));
+    x_load(b, 4, R11, XM(RSP, JF_DEPTH));
+    x_op(b, 0, 0x89, 1, R11, XM(RUNR, OFF_RUN(cur_depth)));
+    static const int args[5] = {RDI, RSI, RDX, RCX, R8};
+    for (int i = 0; i < 5; i++)
+        x_op(b, XF_W, 0x89, 1, args[i], XM(RSP, JF_ARGS + 8 * i));
+    x_call_r(b, R10);
+    x_load(b, 8, RUNR, XM(RSP, JF_RUN));
+    struct stub *st = add_stub(c, ST_STOPPED, pc);
+    if (!st)
+        return;
+    x_alu_mi(b, false, XA_CMP, XM(RUNR, OFF_RUN(stop)), 0);
+    jcc(c, CC_NE, st->label);
+    if (c->checked) {
+        for (int i = 0; i < 5; i++)
+            x_load(b, 8, args[i], XM(RSP, JF_ARGS + 8 * i));
+        budget_check(c, pc);
+    }
+    x_test_rr(b, true, RAX, RAX);
+    jcc(c, CC_NS, pc + 1);
+    x_alu_rr(b, false, XA_XOR, RAX, RAX);
+    jmp(c, c->has_calls ? c->l_exit : c->l_exit_base);
+}
+
 /* -------------------------------------------------------------- jumps ---- */
 
 static const enum x86_cc jcc_of[16] = {
@@ -1037,7 +1083,7 @@ static void emit_insn(struct jc *c, uint32_t pc)
                 v = ((uint64_t)VM_FUNC_TAG << 32) | (uint32_t)(pc + 1 + (uint32_t)in->imm);
             load_imm64(c, R[in->dst_reg], v);
         } else {
-            jmp(c, fault_stub(c, pc, JIT_F_LD_PKT, 0));
+            emit_ld_pkt(c, pc, in);
         }
         return;
     case BPF_LDX:
@@ -1440,8 +1486,9 @@ static void provenance(struct jc *c, const uint8_t *fn_start)
             if (vm_insn_is_lddw(in)) {
                 cls[d] = PV_LDDW | i;
                 i++;
-            } else {
-                cls[0] = 0;
+            } else { /* ld_abs/ld_ind: a call */
+                for (int r = 0; r <= 5; r++)
+                    cls[r] = 0;
             }
             break;
         case BPF_LDX:
@@ -1505,6 +1552,9 @@ static int analyse(struct jc *c)
         c->used |= 1u << insns[i].dst_reg;
         if (insns[i].src_reg <= 10)
             c->used |= 1u << insns[i].src_reg;
+        if (BPF_CLASS(insns[i].code) == BPF_LD &&
+            (BPF_MODE(insns[i].code) == BPF_ABS || BPF_MODE(insns[i].code) == BPF_IND))
+            c->used |= 1u << 6; /* ld_abs/ld_ind read the ctx from r6 */
     }
     for (uint32_t i = 0; i < n; i++) {
         const struct bpf_insn *in = &insns[i];
@@ -1523,6 +1573,8 @@ static int analyse(struct jc *c)
         if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC && in->src_reg == 10 &&
             ((in->imm & BPF_FETCH) || in->imm == BPF_XCHG))
             c->r10_ro = false;
+        if (cls == BPF_LD) /* ld_abs/ld_ind: may end the function */
+            c->leader[i + 1] = 1;
         if (cls != BPF_JMP && cls != BPF_JMP32)
             continue;
         c->leader[i + 1] = 1;

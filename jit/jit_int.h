@@ -148,7 +148,6 @@ enum jit_fault {
     JIT_F_UNKNOWN_HELPER,  /* arg: helper id */
     JIT_F_DEPTH,
     JIT_F_BUDGET,
-    JIT_F_LD_PKT,
     JIT_F_KFUNC,
     JIT_F_FELL_OFF,        /* pc: the last slot */
 };

@@ -219,9 +219,6 @@ int jit_rt_fault(struct vm_run *run, uint32_t pc, uint32_t kind, uint64_t arg)
     case JIT_F_BUDGET:
         return vm_engine_stop(run, pc, -E2BIG, "instruction budget of %llu exhausted",
                               (unsigned long long)vm_get_budget(run->vm));
-    case JIT_F_LD_PKT:
-        return vm_engine_stop(run, pc, -ENOTSUP,
-                              "legacy packet access (ld_abs/ld_ind) needs a socket filter context");
     case JIT_F_KFUNC:
         return vm_engine_stop(run, pc, -ENOTSUP, "kfunc calls are not supported");
     case JIT_F_FELL_OFF:

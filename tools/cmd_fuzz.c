@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tools/fuzz.h"
+#include "tools/json.h"
 #include "tools/kbpf.h"
 #include "tools/tools.h"
 
@@ -242,20 +243,6 @@ static int cmp_tally(const void *a, const void *b)
     return x->count < y->count ? 1 : x->count > y->count ? -1 : strcmp(x->rule, y->rule);
 }
 
-static void jstr(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
-    }
-    putchar('"');
-}
-
 static void summary(struct shared *sh, unsigned jobs, const struct fuzz_opts *o, uint64_t seed,
                     double elapsed, bool json, bool kernel)
 {
@@ -279,10 +266,10 @@ static void summary(struct shared *sh, unsigned jobs, const struct fuzz_opts *o,
             const struct rule_tally *r = &sh->rules[i];
             printf("%s{\"kind\": \"%s\", \"count\": %" PRIu64 ", \"rule\": ", i ? ", " : "",
                    fuzz_kind_name(r->kind), r->count);
-            jstr(r->rule);
+            json_print_str(stdout, r->rule);
             printf(", \"seed\": %" PRIu64 ", \"insns\": %u, \"file\": ", r->seed, r->len);
             if (r->file[0])
-                jstr(r->file);
+                json_print_str(stdout, r->file);
             else
                 printf("null");
             printf("}");

@@ -11,6 +11,7 @@
 
 #include "tools/kbpf.h"
 #include "tools/kd_pcap.h"
+#include "tools/json.h"
 #include "tools/kdiff.h"
 #include "tools/kobj.h"
 #include "tools/tools.h"
@@ -75,34 +76,18 @@ struct kd_opts {
     size_t n_ign;
 };
 
-static void jstr(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static void json_verdict(FILE *f, const struct kd_verdict *v)
 {
     fputs("{\"verdict\": ", f);
-    jstr(f, !v->known ? "unknown" : v->accepted ? "accept" : "reject");
+    json_print_str(f, !v->known ? "unknown" : v->accepted ? "accept" : "reject");
     fputs(", \"errno\": ", f);
     if (v->known && !v->accepted)
-        jstr(f, kbpf_errno_name(v->err));
+        json_print_str(f, cli_errno_name(v->err));
     else
         fputs("null", f);
     fputs(", \"error\": ", f);
     if (v->error[0])
-        jstr(f, v->error);
+        json_print_str(f, v->error);
     else
         fputs("null", f);
     fprintf(f, ", \"processed\": %ld}", v->processed);
@@ -117,7 +102,7 @@ static void print_verdict(const char *who, const struct kd_verdict *v)
 {
     printf("  %-7s %s", who, verdict_word(v));
     if (v->known && !v->accepted)
-        printf(" (%s): %s", kbpf_errno_name(v->err), v->error[0] ? v->error : "(empty log)");
+        printf(" (%s): %s", cli_errno_name(v->err), v->error[0] ? v->error : "(empty log)");
     else if (!v->known && v->error[0])
         printf(": %s", v->error);
     if (v->processed >= 0)
@@ -131,7 +116,7 @@ static int report(const struct kd_opts *o, const char *prog, const struct kd_ver
 {
     if (o->json) {
         printf("{\"program\": ");
-        jstr(stdout, prog);
+        json_print_str(stdout, prog);
         printf(", \"kernel\": ");
         json_verdict(stdout, kv);
         printf(", \"bpfemu\": ");
@@ -144,13 +129,13 @@ static int report(const struct kd_opts *o, const char *prog, const struct kd_ver
             else
                 printf("null");
             printf(", \"field\": ");
-            jstr(stdout, d->what);
+            json_print_str(stdout, d->what);
             printf(", \"where\": ");
-            jstr(stdout, d->where);
+            json_print_str(stdout, d->where);
             printf(", \"kernel\": ");
-            jstr(stdout, d->kernel);
+            json_print_str(stdout, d->kernel);
             printf(", \"bpfemu\": ");
-            jstr(stdout, d->emu);
+            json_print_str(stdout, d->emu);
             printf("}");
         } else {
             printf("null");
@@ -193,8 +178,8 @@ static bool verdicts_differ(const struct kd_verdict *k, const struct kd_verdict 
     }
     if (!k->accepted && (k->err != e->err || strcmp(k->error, e->error))) {
         snprintf(d->what, sizeof d->what, "verifier error");
-        snprintf(d->kernel, sizeof d->kernel, "%s: %s", kbpf_errno_name(k->err), k->error);
-        snprintf(d->emu, sizeof d->emu, "%s: %s", kbpf_errno_name(e->err), e->error);
+        snprintf(d->kernel, sizeof d->kernel, "%s: %s", cli_errno_name(k->err), k->error);
+        snprintf(d->emu, sizeof d->emu, "%s: %s", cli_errno_name(e->err), e->error);
         return true;
     }
     return false;
@@ -237,6 +222,9 @@ static int kdiff_main(const struct kd_opts *o)
     memset(&kv, 0, sizeof kv);
     memset(&ev, 0, sizeof ev);
     struct gen_map *omaps = NULL;
+    struct kd_withheld withheld = {0};
+    char refused[240] = ""; /* another program of the object that both refuse */
+    int refused_err = 0;
 
     if (o->data && cli_read_file(o->data, &fbuf, &flen) != 0)
         goto out;
@@ -294,7 +282,7 @@ static int kdiff_main(const struct kd_opts *o)
         for (uint32_t i = 0; i < e->obj->n_maps; i++) {
             const struct vm_map_def *d = &e->obj->maps[i];
             omaps[i] = (struct gen_map){d->type, d->key_size, d->value_size, d->max_entries,
-                                        d->map_flags};
+                                        d->map_flags, d->inner >= 0 ? (uint32_t)d->inner + 1 : 0};
         }
         /* every program of the object the kernel decided on */
         for (size_t i = 0; i < npv && !o->no_verify; i++) {
@@ -304,7 +292,9 @@ static int kdiff_main(const struct kd_opts *o)
             const struct vm_obj_prog *pi = helper_prog_info(hp);
             struct kd_verdict pe;
             kd_emu_verify(pi->prog, helper_prog_type(hp), pi->expected_attach_type, o->priv,
-                          omaps, e->obj->n_maps, hp == e->prog && o->log ? 1 : 0, &pe);
+                          omaps, e->obj->n_maps, hp == e->prog && o->log ? 1 : 0,
+                          kd_withheld(&withheld, helper_prog_type(hp), pi->expected_attach_type),
+                          &pe);
             if (hp == e->prog) {
                 ev = pe;
                 continue;
@@ -313,6 +303,9 @@ static int kdiff_main(const struct kd_opts *o)
                                     .err = pvs[i].err, .processed = pvs[i].processed};
             snprintf(pk.error, sizeof pk.error, "%s", pvs[i].error);
             struct kd_diff d;
+            if (!pk.accepted && pk.known && !refused[0] && !verdicts_differ(&pk, &pe, &d))
+                snprintf(refused, sizeof refused, "%.60s (%.160s)", pvs[i].name, pk.error),
+                    refused_err = pk.err;
             if (verdicts_differ(&pk, &pe, &d)) {
                 char label[200];
                 snprintf(label, sizeof label, "%s (program %s of the object)", progname, pvs[i].name);
@@ -324,6 +317,20 @@ static int kdiff_main(const struct kd_opts *o)
             kd_verdict_free(&pe);
         }
         free(pvs);
+        if (!kv.known && k->prog_fd < 0 && refused[0]) {
+            /* both verifiers refuse another program of the object (a helper
+             * this kernel build withholds, say); libbpf loads objects whole,
+             * so this one has no kernel verdict and nothing runs */
+            kd_verdict_free(&ev);
+            kv.known = ev.known = true;
+            kv.accepted = ev.accepted = false;
+            kv.err = ev.err = refused_err;
+            kv.processed = ev.processed = -1;
+            snprintf(kv.error, sizeof kv.error, "object refused: program %s", refused);
+            snprintf(ev.error, sizeof ev.error, "%s", kv.error);
+            rc = report(o, progname, &kv, &ev, -1, 0, NULL);
+            goto out;
+        }
         if (!kv.known && k->prog_fd < 0) {
             cli_error(o->file, "%s", err[0] ? err : "libbpf could not load the object");
             goto out;
@@ -340,7 +347,8 @@ static int kdiff_main(const struct kd_opts *o)
             goto out;
         }
         if (!o->no_verify)
-            kd_emu_verify(gp.prog, gp.prog_type, 0, o->priv, gp.maps, gp.n_maps, o->log ? 1 : 0, &ev);
+            kd_emu_verify(gp.prog, gp.prog_type, 0, o->priv, gp.maps, gp.n_maps, o->log ? 1 : 0,
+                          kd_withheld(&withheld, gp.prog_type, 0), &ev);
     }
     if (o->no_verify)
         snprintf(ev.error, sizeof ev.error, "not run (--no-verify)");

@@ -3,8 +3,11 @@
  * packet, the clock following the capture's timestamps (tools/replay.c
  * does the work; docs/replay.md is the user's guide). */
 #include "jit/jit.h"
+#include "verifier/verifier.h"
 #include "tools/env_cli.h"
+#include "tools/json.h"
 #include "tools/map_json.h"
+#include "tools/cov_cli.h"
 #include "tools/replay.h"
 #include "tools/run_object.h"
 #include "tools/tools.h"
@@ -22,10 +25,12 @@ static const char replay_help[] =
     "                     [--map-in JSON] [--map-out JSON] [--trace F] [--events F]\n"
     "                     [--threads N] [--shard K/N] [--ifindex N] [--rx-queue N]\n"
     "                     [--limit N] [--budget N] [--jit [--jit-harden]] [--json]\n"
+    "                     [--coverage FILE.info] [--annotate] [--no-verify] [--priv P]\n"
     "                     [runtime options]\n"
     "\n"
-    "Run every packet of the capture IN (pcap or pcapng, \"-\" = stdin) through\n"
-    "the XDP or tc program of OBJ.o, in capture order, as BPF_PROG_TEST_RUN would\n"
+    "Verify the XDP or tc program of OBJ.o as BPF_PROG_LOAD would (a rejected\n"
+    "program is not run), then run every packet of the capture IN (pcap or\n"
+    "pcapng, \"-\" = stdin) through it, in capture order, as BPF_PROG_TEST_RUN would\n"
     "run each one: map state carries over from packet to packet and\n"
     "bpf_ktime_get_ns follows the capture's timestamps (1 s at the first packet,\n"
     "then the time since it, never backwards). Ethernet captures replay as they\n"
@@ -78,6 +83,13 @@ static const char replay_help[] =
     "                   code: the interpreter's results, faster)\n"
     "  --jit-harden     with --jit: blind the program's constants\n"
     "  --json           print the summary as one JSON object\n"
+    VERIFY_CLI_HELP
+    "  --coverage F     record which instructions and branches of the object ran\n"
+    "                   over the whole capture and write an lcov tracefile\n"
+    "                   (genhtml F -o DIR makes HTML of it); counts come from the\n"
+    "                   interpreter, in one worker (not with --threads or --jit)\n"
+    "  --annotate       print the object's C sources with each line's count\n"
+    "                   (gcov style, ##### for lines that never ran)\n"
     "  --help           this text\n"
     "\n"
     "runtime options (as bpfemu run's; the clock follows the capture, so\n"
@@ -96,7 +108,7 @@ enum {
     OPT_HELP = 1, OPT_SECTION, OPT_PCAP, OPT_OUT, OPT_OUT_PASS, OPT_OUT_DROP, OPT_OUT_TX,
     OPT_OUT_REDIRECT, OPT_MAP_IN, OPT_MAP_OUT, OPT_TRACE, OPT_EVENTS, OPT_THREADS, OPT_SHARD,
     OPT_IFINDEX, OPT_RXQ, OPT_LIMIT, OPT_BUDGET, OPT_JSON, OPT_WINDOW, OPT_JIT, OPT_JIT_HARDEN,
-    OPT_INTERP,
+    OPT_INTERP, OPT_COVERAGE, OPT_ANNOTATE, OPT_NO_VERIFY, OPT_PRIV,
 };
 
 #define MAX_THREADS 256u
@@ -130,20 +142,6 @@ static bool parse_shard(const char *val, uint32_t *k, uint32_t *n)
     }
     cli_error("--shard", "invalid value '%s' (expected K/N with 0 <= K < N)", val);
     return false;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
 }
 
 static struct helper_prog *pick(const char *file, struct helper_env *env,
@@ -217,13 +215,13 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
 {
     char buf[64];
     printf("{\"object\": ");
-    json_string(stdout, obj);
+    json_print_str(stdout, obj);
     printf(", \"program\": ");
-    json_string(stdout, info->name);
+    json_print_str(stdout, info->name);
     printf(", \"section\": ");
-    json_string(stdout, info->section);
+    json_print_str(stdout, info->section);
     printf(", \"capture\": ");
-    json_string(stdout, pcap);
+    json_print_str(stdout, pcap);
     printf(", \"engine\": \"%s\"", engine);
     printf(", \"threads\": %u, \"records\": %" PRIu64 ", \"packets\": %" PRIu64
            ", \"bytes\": %" PRIu64 ", \"snapped\": %" PRIu64 ", \"other_shards\": %" PRIu64
@@ -232,7 +230,7 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
            st->refused, st->faults);
     for (uint32_t i = 0; i < st->n_actions; i++) {
         printf("%s", i ? ", " : "");
-        json_string(stdout, replay_action_name(info->prog_type, st->actions[i].retval, buf, sizeof buf));
+        json_print_str(stdout, replay_action_name(info->prog_type, st->actions[i].retval, buf, sizeof buf));
         printf(": %" PRIu64, st->actions[i].n);
     }
     printf("}, \"retvals\": {");
@@ -241,7 +239,7 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
     printf("}, \"redirects\": {");
     for (uint32_t i = 0; i < st->n_redirects; i++) {
         printf("%s", i ? ", " : "");
-        json_string(stdout, replay_redirect_name(&st->redirects[i], buf, sizeof buf));
+        json_print_str(stdout, replay_redirect_name(&st->redirects[i], buf, sizeof buf));
         printf(": %" PRIu64, st->redirects[i].n);
     }
     printf("}, \"helper_calls\": {");
@@ -252,7 +250,7 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
             printf("%s", first ? "" : ", ");
             first = false;
             if (n)
-                json_string(stdout, n);
+                json_print_str(stdout, n);
             else
                 printf("\"#%u\"", k);
             printf(": %" PRIu64, st->helper_calls[k]);
@@ -267,7 +265,7 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
         snprintf(buf, sizeof buf, "packet %" PRIu64 ": ", st->first_refused_pkt);
         char msg[512];
         snprintf(msg, sizeof msg, "%s%s", buf, st->first_refused);
-        json_string(stdout, msg);
+        json_print_str(stdout, msg);
     } else {
         printf("null");
     }
@@ -275,18 +273,18 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
     if (st->faults) {
         char msg[512];
         snprintf(msg, sizeof msg, "packet %" PRIu64 ": %s", st->first_fault_pkt, st->first_fault);
-        json_string(stdout, msg);
+        json_print_str(stdout, msg);
     } else {
         printf("null");
     }
     printf(", \"note\": ");
     if (st->note[0])
-        json_string(stdout, st->note);
+        json_print_str(stdout, st->note);
     else
         printf("null");
     printf(", \"error\": ");
     if (error)
-        json_string(stdout, error);
+        json_print_str(stdout, error);
     else
         printf("null");
     printf("}\n");
@@ -307,7 +305,9 @@ int cmd_replay(int argc, char **argv)
         {"--limit", true, OPT_LIMIT},         {"--budget", true, OPT_BUDGET},
         {"--json", false, OPT_JSON},          {"--window", true, OPT_WINDOW},
         {"--jit", false, OPT_JIT},            {"--jit-harden", false, OPT_JIT_HARDEN},
-        {"--interp", false, OPT_INTERP},      ENV_CLI_OPTION_TABLE,
+        {"--interp", false, OPT_INTERP},      {"--coverage", true, OPT_COVERAGE},
+        {"--annotate", false, OPT_ANNOTATE},  {"--no-verify", false, OPT_NO_VERIFY},
+        {"--priv", true, OPT_PRIV},           ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
     struct cli_args a;
@@ -315,7 +315,10 @@ int cmd_replay(int argc, char **argv)
     struct replay_opts o = {0};
     const char *file = NULL, *section = NULL, *map_in = NULL, *map_out = NULL, *val;
     uint64_t threads = 1, budget = 0, v;
-    bool json = false, jit = false, harden = false, bad = false;
+    bool json = false, jit = false, harden = false, bad = false, annotate = false;
+    bool no_verify = false;
+    int priv = 0;
+    const char *coverage = NULL;
     struct env_cli envo = {0};
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
@@ -349,6 +352,15 @@ int cmd_replay(int argc, char **argv)
         case OPT_TRACE: o.trace = val; break;
         case OPT_EVENTS: o.events = val; break;
         case OPT_JSON: json = true; break;
+        case OPT_COVERAGE: coverage = val; break;
+        case OPT_ANNOTATE: annotate = true; break;
+        case OPT_NO_VERIFY: no_verify = true; break;
+        case OPT_PRIV:
+            if ((priv = verifier_priv_parse(val)) < 0) {
+                cli_error("--priv", "unknown regime '%s' (root, bpf, unpriv)", val);
+                bad = true;
+            }
+            break;
         case OPT_THREADS:
             if (!cli_parse_positive(val, MAX_THREADS, &threads)) {
                 cli_error("--threads", "invalid value '%s' (expected an integer from 1 to %u)", val,
@@ -403,6 +415,13 @@ int cmd_replay(int argc, char **argv)
         env_cli_free(&envo);
         return CLI_EXIT_BAD_INPUT;
     }
+    /* the interpreter counts, one run at a time: counts stay exact */
+    if ((coverage || annotate) && (jit || threads > 1)) {
+        cli_error(coverage ? "--coverage" : "--annotate", "counts in the interpreter, in one "
+                  "worker: drop %s", jit ? "--jit" : "--threads");
+        env_cli_free(&envo);
+        return CLI_EXIT_BAD_INPUT;
+    }
     if (!file || !o.pcap) {
         cli_error(NULL, "replay: missing %s (see bpfemu replay --help)", file ? "--pcap IN" : "OBJ");
         env_cli_free(&envo);
@@ -453,6 +472,10 @@ int cmd_replay(int argc, char **argv)
     struct helper_prog *prog = pick(file, env, obj, section);
     if (!prog)
         goto out;
+    if (!no_verify && object_verify(file, env, prog, priv))
+        goto out;
+    if ((coverage || annotate) && cov_cli_enable(env))
+        goto out;
     const struct vm_obj_prog *info = helper_prog_info(prog);
     st = malloc(sizeof(*st));
     if (!st) {
@@ -486,6 +509,10 @@ int cmd_replay(int argc, char **argv)
         if (rc == CLI_EXIT_OK)
             rc = CLI_EXIT_RUN_FAILED;
     }
+    /* after the summary, to stderr with --json (stdout is the JSON) */
+    if ((coverage || annotate) &&
+        cov_cli_write(env, file, coverage, annotate, json ? stderr : stdout))
+        rc = CLI_EXIT_BAD_INPUT;
     if (map_out) {
         FILE *f = strcmp(map_out, "-") ? fopen(map_out, "w") : stdout;
         if (!f) {

@@ -3,6 +3,7 @@
 #include "tools/tools.h"
 
 #include "jit/jit.h"
+#include "verifier/verifier.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ static const char run_help[] =
     "                  [--data-out FILE]\n"
     "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
     "                  [--repeat N] [--interp | --jit [--jit-harden]] [--json]\n"
+    "                  [--no-verify] [--priv root|bpf|unpriv]\n"
     "\n"
     "Run FILE (raw bytecode or assembly text, \"-\" = stdin) in the checked\n"
     "interpreter and print r0 as 0x%016llx on its own line.\n"
@@ -23,7 +25,9 @@ static const char run_help[] =
     "r1 points to a private writable copy of the input data (a region named\n"
     "\"data\") and r2 holds its length; without data r1 = r2 = 0.\n"
     "\n"
-    "An ELF object (clang -target bpf) is run as BPF_PROG_TEST_RUN runs it: its\n"
+    "An ELF object (clang -target bpf) is first verified, as BPF_PROG_LOAD\n"
+    "would (bpfemu verify shows the log); a rejected program is not run. Then it\n"
+    "is run as BPF_PROG_TEST_RUN runs it: its\n"
     "maps are created (global data initialised), --data is the packet, and the\n"
     "result is the program's retval with its action name (XDP_PASS, TC_ACT_SHOT),\n"
     "the duration per run and the trace_printk output. Map state is kept across\n"
@@ -41,6 +45,7 @@ static const char run_help[] =
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
     "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
     "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
+    VERIFY_CLI_HELP
     ENV_CLI_HELP
     "  --mem HEX-FILE   input data as whitespace-separated hex bytes (\"00 1f\")\n"
     "  --data FILE      input data: the file's bytes\n"
@@ -66,7 +71,7 @@ static const char run_help[] =
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
-    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN,
+    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV,
 };
 
 /* Write s as a JSON string. */
@@ -111,6 +116,7 @@ int cmd_run(int argc, char **argv)
         {"--ctx-out", true, OPT_CTX_OUT},  {"--map-in", true, OPT_MAP_IN},
         {"--map-out", true, OPT_MAP_OUT},  {"--pcap", true, OPT_PCAP},
         {"--packet", true, OPT_PACKET},    {"--jit-harden", false, OPT_JIT_HARDEN},
+        {"--no-verify", false, OPT_NO_VERIFY}, {"--priv", true, OPT_PRIV},
         ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
@@ -118,7 +124,8 @@ int cmd_run(int argc, char **argv)
     cli_args_init(&a, argc, argv);
     const char *file = NULL, *mem_file = NULL, *data_file = NULL, *data_out = NULL, *val;
     uint64_t repeat = 1, budget = VM_DEFAULT_BUDGET;
-    bool jit = false, json = false, harden = false;
+    bool jit = false, json = false, harden = false, no_verify = false;
+    int priv = 0;
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
     const char *pcap = NULL;
     uint64_t packet = 0;
@@ -160,6 +167,15 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_JSON:
             json = true;
+            break;
+        case OPT_NO_VERIFY:
+            no_verify = true;
+            break;
+        case OPT_PRIV:
+            if ((priv = verifier_priv_parse(val)) < 0) {
+                cli_error("--priv", "unknown regime '%s' (root, bpf, unpriv)", val);
+                return CLI_EXIT_BAD_INPUT;
+            }
             break;
         case OPT_SECTION:
             section = val;
@@ -233,11 +249,14 @@ int cmd_run(int argc, char **argv)
                                  .data_out = data_out, .ctx_in = ctx_in, .ctx_out = ctx_out,
                                  .map_in = map_in, .map_out = map_out, .repeat = repeat,
                                  .pcap = pcap, .packet = packet, .env = &envo,
-                                 .budget = budget, .json = json};
+                                 .budget = budget, .json = json, .no_verify = no_verify,
+                                 .priv = priv};
         return run_object(&o);
     }
-    if (section || ctx_in || ctx_out || map_in || map_out || pcap || packet_set || env_set) {
-        cli_error("run", "--section, --pcap, --ctx-in/out, --map-in/out and the runtime options need an ELF object");
+    if (section || ctx_in || ctx_out || map_in || map_out || pcap || packet_set || env_set ||
+        no_verify || priv > 0) {
+        cli_error("run", "--section, --pcap, --ctx-in/out, --map-in/out, --no-verify, --priv and "
+                  "the runtime options need an ELF object");
         return CLI_EXIT_BAD_INPUT;
     }
     if (mem_file && data_file) {

@@ -40,6 +40,8 @@ int cov_cli_write(struct helper_env *env, const char *obj_path, const char *path
     } else if (helper_cov_add_env(cov, real ? real : obj_path, env, err, sizeof err)) {
         cli_error(obj_path, "coverage: %s", err);
         status = CLI_EXIT_BAD_INPUT;
+    } else if (!path) {
+        /* --annotate alone: no tracefile */
     } else if (!(f = fopen(path, "w"))) {
         cli_error(path, "%s", strerror(errno));
         status = CLI_EXIT_BAD_INPUT;
@@ -55,7 +57,8 @@ int cov_cli_write(struct helper_env *env, const char *obj_path, const char *path
     if (!status) {
         if (annotate)
             helper_cov_print(cov, summary);
-        cov_cli_summary(summary, cov, path);
+        if (path)
+            cov_cli_summary(summary, cov, path);
     }
     helper_cov_free(cov);
     free(real);

@@ -14,7 +14,7 @@
  * the message printed. */
 int cov_cli_enable(struct helper_env *env);
 /* Write the lcov tracefile `path` for the runs of env (object file
- * obj_path), print "coverage: lines L/N, branches B/M, functions F/G ->
+ * obj_path), path NULL: none; print "coverage: lines L/N, branches B/M, functions F/G ->
  * PATH" on `summary`, and with `annotate` the annotated sources too.
  * 0, or CLI_EXIT_BAD_INPUT with the message printed. */
 int cov_cli_write(struct helper_env *env, const char *obj_path, const char *path, bool annotate,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tools/kbpf.h"
+#include "tools/tools.h"
 
 const char *fuzz_kind_name(int kind)
 {
@@ -42,6 +43,7 @@ struct fuzz_ctx {
     struct cached_map cache[MAP_CACHE];
     unsigned n_cache;
     char *log;
+    struct kd_withheld withheld;
 };
 
 int fuzz_ctx_create(const struct fuzz_opts *o, struct fuzz_ctx **out, char *err, size_t errlen)
@@ -59,6 +61,11 @@ int fuzz_ctx_create(const struct fuzz_opts *o, struct fuzz_ctx **out, char *err,
         return -ENOMEM;
     }
     c->kernel = kbpf_unavailable() == NULL;
+    /* probe now, with all privileges: workers may drop them */
+    static const uint32_t types[] = {BPF_PROG_TYPE_XDP, BPF_PROG_TYPE_SCHED_CLS,
+                                     BPF_PROG_TYPE_SOCKET_FILTER};
+    for (size_t i = 0; c->kernel && i < sizeof types / sizeof types[0]; i++)
+        kd_withheld(&c->withheld, types[i], 0);
     kd_set_load_timeout(FZ_LOAD_MS);
     (void)err, (void)errlen;
     *out = c;
@@ -199,7 +206,8 @@ static int kernel_verify(struct fuzz_ctx *c, const struct gen_program *p, struct
 
 static void emu_verify(struct fuzz_ctx *c, const struct gen_program *p, struct kd_verdict *v)
 {
-    kd_emu_verify(p->prog, p->prog_type, 0, p->priv, p->maps, p->n_maps, c->o.verbose ? 1 : 0, v);
+    kd_emu_verify(p->prog, p->prog_type, 0, p->priv, p->maps, p->n_maps, c->o.verbose ? 1 : 0,
+                  kd_withheld(&c->withheld, p->prog_type, 0), v);
 }
 
 /* What a pair of verdicts is: a finding kind (rule filled) or FK_NONE. */
@@ -214,7 +222,7 @@ static int classify(const struct fuzz_ctx *c, const struct kd_verdict *k, const 
         if (k->error[0])
             fuzz_normalise(k->error, rule, rlen);
         else
-            snprintf(rule, rlen, "(%s, empty log)", kbpf_errno_name(k->err));
+            snprintf(rule, rlen, "(%s, empty log)", cli_errno_name(k->err));
         return FK_SOUNDNESS;
     }
     if (k->accepted && !e->accepted) {
@@ -222,8 +230,8 @@ static int classify(const struct fuzz_ctx *c, const struct kd_verdict *k, const 
         return FK_PRECISION;
     }
     if (!k->accepted && !e->accepted && c->o.reject_diffs) {
-        fuzz_normalise(k->error[0] ? k->error : kbpf_errno_name(k->err), a, sizeof a);
-        fuzz_normalise(e->error[0] ? e->error : kbpf_errno_name(e->err), b, sizeof b);
+        fuzz_normalise(k->error[0] ? k->error : cli_errno_name(k->err), a, sizeof a);
+        fuzz_normalise(e->error[0] ? e->error : cli_errno_name(e->err), b, sizeof b);
         if (strcmp(a, b)) {
             snprintf(rule, rlen, "kernel: %.110s | bpfemu: %.110s", a, b);
             return FK_REJECT_DIFF;
@@ -239,7 +247,7 @@ static void verdict_text(char *out, size_t n, const char *who, const struct kd_v
     else if (v->accepted)
         snprintf(out, n, "%s: accept (%ld insns processed)", who, v->processed);
     else
-        snprintf(out, n, "%s: reject %s: %s", who, kbpf_errno_name(v->err),
+        snprintf(out, n, "%s: reject %s: %s", who, cli_errno_name(v->err),
                  v->error[0] ? v->error : "(empty log)");
 }
 
@@ -559,8 +567,8 @@ static int runtime_compare(struct fuzz_ctx *c, const struct gen_program *p, void
                      "faulted: %s", j, len, r1.retval, r2.err);
         } else if (a->jit && (r1.rc != r2.rc || (r1.rc && strcmp(r1.err, r2.err)))) {
             kind = FK_JIT_DIFF;
-            snprintf(rule, rlen, "result: %s vs %s", r1.rc ? kbpf_errno_name(r1.rc) : "ok",
-                     r2.rc ? kbpf_errno_name(r2.rc) : "ok");
+            snprintf(rule, rlen, "result: %s vs %s", r1.rc ? cli_errno_name(r1.rc) : "ok",
+                     r2.rc ? cli_errno_name(r2.rc) : "ok");
             snprintf(a->detail, sizeof a->detail, "packet %u (%zu bytes):\n  %s: %s\n  %s: %s", j,
                      len, w1, r1.rc ? r1.err : "ran", w2, r2.rc ? r2.err : "ran");
         } else if (kd_compare_results(&r1, &r2, &d)) {
@@ -572,7 +580,7 @@ static int runtime_compare(struct fuzz_ctx *c, const struct gen_program *p, void
                 const char *m1 = r1.rc ? strstr(r1.err, "): ") : NULL;
                 const char *m2 = r2.rc ? strstr(r2.err, "): ") : NULL;
                 snprintf(rule, rlen, "%s test run: %s %s / %s %.150s", gen_prog_type_name(p->prog_type),
-                         w1, r1.rc ? kbpf_errno_name(r1.rc) : "ran", w2,
+                         w1, r1.rc ? cli_errno_name(r1.rc) : "ran", w2,
                          r2.rc ? (m2 ? m2 + 3 : r2.err) : "ran");
                 (void)m1;
             } else {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
 
@@ -19,6 +20,10 @@ struct json {
     size_t n;
     unsigned line;           /* where the value starts, for messages */
 };
+
+/* Write s (NULL: "") as a JSON string: quotes, backslashes and control
+ * characters escaped (\n as \n, others as \u00XX). */
+void json_print_str(FILE *f, const char *s);
 
 /* Parse text; NULL on error with "line L, column C: what" in err. */
 struct json *json_parse(const char *text, size_t len, char *err, size_t errlen);

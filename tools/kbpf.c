@@ -340,6 +340,42 @@ long kbpf_log_processed(const char *log)
     return v;
 }
 
+int kbpf_probe_withheld_helpers(uint32_t prog_type, uint32_t expected_attach_type, uint8_t *bits,
+                                size_t nbytes)
+{
+    memset(bits, 0, nbytes);
+    /* zero arguments: a helper that is offered fails later, on an argument
+     * check, or loads; only an unoffered one fails at the call itself */
+    const uint8_t mov = BPF_ALU64 | BPF_MOV | BPF_K;
+    struct bpf_insn insns[] = {
+        {.code = mov, .dst_reg = BPF_REG_1}, {.code = mov, .dst_reg = BPF_REG_2},
+        {.code = mov, .dst_reg = BPF_REG_3}, {.code = mov, .dst_reg = BPF_REG_4},
+        {.code = mov, .dst_reg = BPF_REG_5}, {.code = BPF_JMP | BPF_CALL},
+        {.code = mov, .dst_reg = BPF_REG_0}, {.code = BPF_JMP | BPF_EXIT},
+    };
+    char log[4096];
+    for (uint32_t id = 1; id < __BPF_FUNC_MAX_ID && id / 8 < nbytes; id++) {
+        insns[5].imm = (int32_t)id;
+        struct kbpf_load l = {.prog_type = prog_type,
+                              .expected_attach_type = expected_attach_type,
+                              .insns = insns,
+                              .insn_cnt = sizeof insns / sizeof insns[0],
+                              .log_level = 1,
+                              .log_buf = log,
+                              .log_size = sizeof log};
+        int fd = kbpf_prog_load(&l);
+        if (fd >= 0) {
+            close(fd);
+            continue;
+        }
+        if (fd == -EPERM)
+            return fd;
+        if (strstr(log, "cannot use helper") || strstr(log, "invalid func"))
+            bits[id / 8] |= (uint8_t)(1u << (id % 8));
+    }
+    return 0;
+}
+
 int kbpf_prog_test_run(int prog_fd, struct kbpf_test_run *t)
 {
     union bpf_attr a;
@@ -360,20 +396,6 @@ int kbpf_prog_test_run(int prog_fd, struct kbpf_test_run *t)
     t->data_size_out = a.test.data_size_out;
     t->ctx_size_out = a.test.ctx_size_out;
     return rc < 0 ? rc : 0;
-}
-
-const char *kbpf_errno_name(int err)
-{
-    if (err < 0)
-        err = -err;
-    if (err == 524)
-        return "ENOTSUPP";
-    const char *n = strerrorname_np(err);
-    if (n)
-        return n;
-    static _Thread_local char buf[16];
-    snprintf(buf, sizeof buf, "E%d", err);
-    return buf;
 }
 
 /* ---------------------------------------------------------- ring buffers */

@@ -113,7 +113,16 @@ int kbpf_ringbuf_consume(struct kbpf_ringbuf *rb, int (*fn)(void *ctx, const voi
                          void *ctx);
 void kbpf_ringbuf_close(struct kbpf_ringbuf *rb);
 
-/* The name of an errno value ("EACCES"), or "E<n>". */
-const char *kbpf_errno_name(int err);
+/* Helpers the running kernel withholds from a program type: a load of
+ * `call id` fails with "program of this type cannot use helper" or
+ * "invalid func". Kernel builds differ from upstream here (6.18.44-fc-v1300
+ * withholds bpf_xdp_adjust_meta from XDP programs), so comparisons give
+ * bpfemu's verifier the running kernel's answer (verifier_opts
+ * .withheld_helpers). Sets bit id of `bits` (nbytes long; ids beyond are not
+ * probed) for every withheld id in 1..__BPF_FUNC_MAX_ID-1 and clears the
+ * others. One load per helper, as root (as started). 0 or -errno. */
+int kbpf_probe_withheld_helpers(uint32_t prog_type, uint32_t expected_attach_type, uint8_t *bits,
+                                size_t nbytes);
+
 
 #endif

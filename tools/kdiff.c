@@ -59,9 +59,22 @@ bool kd_have_verifier(void)
     return KD_HAVE_VERIFIER;
 }
 
+const uint8_t *kd_withheld(struct kd_withheld *w, uint32_t prog_type, uint32_t attach_type)
+{
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->prog_type[i] == prog_type && w->attach_type[i] == attach_type)
+            return w->bits[i];
+    if (w->n == KD_WITHHELD_TYPES || kbpf_unavailable() ||
+        kbpf_probe_withheld_helpers(prog_type, attach_type, w->bits[w->n], sizeof w->bits[0]))
+        return NULL;
+    w->prog_type[w->n] = prog_type;
+    w->attach_type[w->n] = attach_type;
+    return w->bits[w->n++];
+}
+
 void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t attach_type, int priv,
                    const struct gen_map *maps, uint32_t n_maps, int log_level,
-                   struct kd_verdict *v)
+                   const uint8_t *withheld, struct kd_verdict *v)
 {
     memset(v, 0, sizeof(*v));
     v->processed = -1;
@@ -74,7 +87,8 @@ void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t atta
                                       .key_size = maps[i].key_size,
                                       .value_size = maps[i].value_size,
                                       .max_entries = maps[i].max_entries,
-                                      .flags = maps[i].flags};
+                                      .flags = maps[i].flags,
+                                      .inner = maps[i].inner};
     struct verifier_opts o;
     memset(&o, 0, sizeof o);
     o.prog_type = prog_type;
@@ -83,6 +97,7 @@ void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t atta
     o.log_level = log_level;
     o.maps = vm;
     o.n_maps = n_maps;
+    o.withheld_helpers = withheld;
     struct verifier_result r;
     int rc = verifier_check(prog, &o, &r);
     v->known = true;
@@ -98,7 +113,7 @@ void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t atta
     verifier_result_free(&r);
 #else
     (void)prog, (void)prog_type, (void)attach_type, (void)priv, (void)maps, (void)n_maps;
-    (void)log_level;
+    (void)log_level, (void)withheld;
     snprintf(v->error, sizeof v->error, "bpfemu's verifier is not built in");
 #endif
 }
@@ -373,7 +388,7 @@ void kd_kernel_run(struct kd_kernel *k, const struct kd_input *in, struct kd_res
     };
     r->rc = kbpf_prog_test_run(k->prog_fd, &t);
     if (r->rc) {
-        snprintf(r->err, sizeof r->err, "BPF_PROG_TEST_RUN: %s (%s)", kbpf_errno_name(r->rc),
+        snprintf(r->err, sizeof r->err, "BPF_PROG_TEST_RUN: %s (%s)", cli_errno_name(r->rc),
                  strerror(-r->rc));
         free(r->data);
         free(r->ctx);
@@ -833,7 +848,7 @@ int kd_compare_results(const struct kd_result *k, const struct kd_result *e, str
         else
             snprintf(d->kernel, sizeof d->kernel, "ran, retval %u", k->retval);
         if (e->rc)
-            snprintf(d->emu, sizeof d->emu, "%s: %s", kbpf_errno_name(e->rc), e->err);
+            snprintf(d->emu, sizeof d->emu, "%s: %s", cli_errno_name(e->rc), e->err);
         else
             snprintf(d->emu, sizeof d->emu, "ran, retval %u", e->retval);
         return 1;

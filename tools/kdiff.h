@@ -31,11 +31,27 @@ struct kd_verdict {
 };
 void kd_verdict_free(struct kd_verdict *v);
 
+/* Helpers the running kernel withholds, per program type: probed once per
+ * type (kbpf_probe_withheld_helpers, one load per helper) and kept here, so
+ * bpfemu's verifier decides calls as this kernel build does. */
+#define KD_WITHHELD_TYPES 8
+struct kd_withheld {
+    uint32_t n;
+    uint32_t prog_type[KD_WITHHELD_TYPES];
+    uint32_t attach_type[KD_WITHHELD_TYPES];
+    uint8_t bits[KD_WITHHELD_TYPES][VM_MAX_HELPER_ID / 8];
+};
+/* The map for (prog_type, attach_type), probed on first use with the
+ * process's privileges at that time (probe before dropping them); NULL
+ * when it cannot be probed (then only the upstream rules apply). */
+const uint8_t *kd_withheld(struct kd_withheld *w, uint32_t prog_type, uint32_t attach_type);
+
 /* bpfemu's verifier on p (verifier_check, when the verifier is built in:
- * v->known false otherwise). log_level as the kernel's. */
+ * v->known false otherwise). log_level as the kernel's. withheld: NULL or
+ * kd_withheld's answer for the program's type. */
 void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t attach_type, int priv,
                    const struct gen_map *maps, uint32_t n_maps, int log_level,
-                   struct kd_verdict *v);
+                   const uint8_t *withheld, struct kd_verdict *v);
 /* True when bpfemu's verifier is built in. */
 bool kd_have_verifier(void);
 

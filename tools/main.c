@@ -7,6 +7,8 @@
 /* tools/cmd_kdiff.c, tools/cmd_fuzz.c */
 int cmd_kdiff(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
+/* tools/cmd_verify.c */
+int cmd_verify(int argc, char **argv);
 
 static const struct {
     const char *name;
@@ -20,6 +22,7 @@ static const struct {
     {"plugin", cmd_plugin, "bpf_conformance_runner plugin (program hex on stdin)"},
     {"replay", cmd_replay, "replay a pcap/pcapng capture through an XDP or tc program"},
     {"test", cmd_test, "run unit tests of BPF programs from YAML files (JUnit, TAP, coverage)"},
+    {"verify", cmd_verify, "verify programs as the kernel's verifier would, with its log"},
     {"jit", cmd_jit, "compile with the x86-64 JIT, show the native code (--dump)"},
     {"bench", cmd_bench, "time an XDP program on a packet (bench/ harness interface)"},
     {"kdiff", cmd_kdiff, "run a program in the kernel and in bpfemu, print the first difference"},

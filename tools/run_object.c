@@ -121,6 +121,8 @@ int run_object(const struct run_obj_opts *o)
     struct helper_prog *prog = pick_prog(o->file, env, obj, o->section);
     if (!prog)
         goto out;
+    if (!o->no_verify && object_verify(o->file, env, prog, o->priv))
+        goto out;
     const struct vm_obj_prog *info = helper_prog_info(prog);
 
     tr.data_in = data;
@@ -257,4 +259,33 @@ out:
     vm_object_free(obj);
     free(pkt);
     return rc;
+}
+
+int object_verify(const char *file, struct helper_env *env, struct helper_prog *prog, int priv)
+{
+    char err[256];
+    if (helper_env_verify(env, priv, err, sizeof err)) {
+        cli_error(file, "%s", err);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    const struct vm_object *obj = helper_env_object(env);
+    for (uint32_t i = 0; i < obj->n_progs; i++) {
+        struct helper_prog *hp = helper_env_prog(env, obj->progs[i].name);
+        const struct helper_verdict *v = hp ? helper_prog_verdict(hp) : NULL;
+        if (!v || v->accepted)
+            continue;
+        char at[32] = "";
+        if (v->error_pc >= 0)
+            snprintf(at, sizeof at, " at insn %d", v->error_pc);
+        if (hp == prog) {
+            cli_error(file, "program '%s' is rejected by the verifier (%s%s): %s; --no-verify "
+                      "runs it unverified, checked", obj->progs[i].name, cli_errno_name(-v->err),
+                      at, v->error[0] ? v->error : "(empty log)");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        fprintf(stderr, "bpfemu: note: %s: program '%s' is rejected by the verifier (%s%s): %s; "
+                "it runs checked\n", file, obj->progs[i].name, cli_errno_name(-v->err), at,
+                v->error[0] ? v->error : "(empty log)");
+    }
+    return 0;
 }

@@ -13,11 +13,25 @@ struct run_obj_opts {
     uint64_t repeat, budget;
     struct env_cli *env;       /* runtime options (never NULL) */
     bool json;
+    bool no_verify;            /* run unverified, checked */
+    int priv;                  /* the verifier's regime (enum verifier_priv) */
 };
 
 /* Load an object, printing "bpfemu: FILE: ..." on failure (returns exit status). */
 int object_open(const char *file, struct vm_object **obj, char *err, size_t errlen);
 int run_object(const struct run_obj_opts *o);
+/* Verify env's programs (helper_env_verify): accepted ones run trusted.
+ * `prog` rejected: "FILE: program 'P' is rejected by the verifier ..." and
+ * CLI_EXIT_BAD_INPUT; another program of the object rejected: a note on
+ * stderr (it runs checked). 0 when prog may run. */
+int object_verify(const char *file, struct helper_env *env, struct helper_prog *prog, int priv);
+/* The help lines of --no-verify and --priv. */
+#define VERIFY_CLI_HELP                                                                 \
+    "  --no-verify      run without verifying first: checked (every access and the\n"  \
+    "                   instruction budget checked), for programs bpfemu's verifier\n" \
+    "                   rejects; by default programs are verified as BPF_PROG_LOAD\n"  \
+    "                   would and run trusted (no checks, as the kernel runs them)\n"  \
+    "  --priv P         the verifier's regime: root (default), bpf, unpriv\n"
 /* `bpfemu bench OBJ PACKET REPEAT`: the object's XDP program (section
  * "xdp", else its only program), maps zero-filled, timed as the bench
  * harness wants: prints "NS_PER_RUN RETVAL". `jit`: jit/jit.h flags (0:

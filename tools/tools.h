@@ -60,6 +60,9 @@ int cli_write_file(const char *path, const void *buf, size_t len);
 
 /* Last path component ("dir/x.data" -> "x.data"); points into path. */
 const char *cli_basename(const char *path);
+/* The name of an errno value, either sign ("EACCES"; the kernel-internal
+ * 524 is "ENOTSUPP"), or "E<n>". */
+const char *cli_errno_name(int err);
 
 /* Strict decimal parse of a positive integer (1..max): digits only, no sign,
  * no spaces, no overflow. Returns false otherwise. */

@@ -285,3 +285,17 @@ int cli_args_next(struct cli_args *a, const struct cli_opt *opts, const char **v
     cli_error(a->cmd, "unknown option '%s' (see bpfemu %s --help)", arg, a->cmd);
     return CLI_OPT_ERROR;
 }
+
+const char *cli_errno_name(int err)
+{
+    if (err < 0)
+        err = -err;
+    if (err == 524)
+        return "ENOTSUPP";
+    const char *n = strerrorname_np(err);
+    if (n)
+        return n;
+    static _Thread_local char buf[16]; /* per thread: workers report in parallel */
+    snprintf(buf, sizeof buf, "E%d", err);
+    return buf;
+}

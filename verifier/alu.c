@@ -52,7 +52,10 @@ static bool check_reg_sane_offset(struct venv *env, const struct vreg *r, uint32
               v_type_str(type), (long long)val);
         return false;
     }
-    if (r->off >= V_MAX_VAR_OFF || r->off <= -V_MAX_VAR_OFF) {
+    /* a scalar's off is a linked delta, not an offset: the kernel keeps
+     * it apart (reg->delta) since the 6.18 stable linked-register
+     * backport, so only a pointer's off is checked */
+    if (r->type != SCALAR_VALUE && (r->off >= V_MAX_VAR_OFF || r->off <= -V_MAX_VAR_OFF)) {
         v_err(env, -EINVAL, "%s pointer offset %d is not allowed\n", v_type_str(type), r->off);
         return false;
     }
@@ -439,20 +442,29 @@ static int adjust_reg_alu(struct venv *env, const struct bpf_insn *insn)
         if (rc)
             return rc;
     }
+    /* for a 32-bit link the destination's upper half must be zero
+     * before the add, so the bound is taken before it */
+    uint64_t dst_umax = dst->umax;
     struct vreg srcv = *src;
     v_scalar_alu(env, insn, dst, &srcv);
-    if (env->bpf_capable && (op == BPF_ADD || op == BPF_SUB) && !alu32 && dst->id &&
-        v_reg_is_const(&srcv, false)) {
-        /* rX = rY + K (or - K) stays linked to rY with the delta */
-        uint64_t val = v_reg_const(&srcv, false);
-        if (op == BPF_SUB)
-            val = (uint64_t)0 - val;
-        if ((dst->id & V_ADD_CONST) || (int64_t)val != (int32_t)val) {
+    /* rX = rY + K (or - K) stays linked to rY with the delta K; not
+     * rX += rX, whose source the add has already changed */
+    if (env->bpf_capable && (op == BPF_ADD || op == BPF_SUB) && dst->id &&
+        v_reg_is_const(&srcv, alu32) &&
+        !(BPF_SRC(insn->code) == BPF_X && insn->src_reg == insn->dst_reg)) {
+        uint64_t val = v_reg_const(&srcv, alu32);
+        int32_t off = (int32_t)val;
+        bool keep = alu32 ? dst_umax <= UINT32_MAX : (int64_t)val == (int32_t)val;
+        if (keep && op == BPF_SUB) {
+            keep = off != INT32_MIN; /* -S32_MIN overflows */
+            off = keep ? -off : 0;
+        }
+        if (!keep || (dst->id & V_ADD_CONST)) {
             dst->off = 0;
             dst->id = 0;
         } else {
-            dst->id |= V_ADD_CONST;
-            dst->off = (int32_t)val;
+            dst->id |= alu32 ? V_ADD_CONST32 : V_ADD_CONST64;
+            dst->off = off;
         }
     } else {
         dst->id = 0;

@@ -246,6 +246,12 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
     switch (kind) {
     case HELPER_ARG_MAP:
         meta->map_idx = (int32_t)r->map_idx;
+        /* the kernel checks tail_call's map at the argument, before
+         * check_map_func_compatibility, with a message of its own (and no
+         * newline: the statistics line follows on the same line) */
+        if (fn->id == BPF_FUNC_tail_call && (m = v_map(env, r->map_idx)) &&
+            m->type != BPF_MAP_TYPE_PROG_ARRAY)
+            return v_err(env, -EINVAL, "expected prog array map for tail call");
         break;
     case HELPER_ARG_MAP_KEY:
         if (!m)
@@ -269,9 +275,10 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
         return v_check_helper_mem_access(env, regno, 8, true, false);
     case HELPER_ARG_SIZE:
     case HELPER_ARG_SIZE_OR_ZERO: {
+        /* a NULL memory argument (ARG_PTR_TO_MEM | PTR_MAYBE_NULL) is
+         * checked here too: only a size that can only be 0 goes with it,
+         * else "R1 type=scalar expected=fp" (check_helper_mem_access) */
         enum helper_arg prev = arg ? fn->args[arg - 1] : HELPER_ARG_NONE;
-        if ((prev == HELPER_ARG_MEM_OR_NULL) && register_is_null(&v_cur_regs(env)[regno - 1]))
-            return 0;
         return check_mem_size_reg(env, regno, prev == HELPER_ARG_MEM_OUT,
                                   kind == HELPER_ARG_SIZE_OR_ZERO);
     }
@@ -351,6 +358,9 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
         allowed = false;
     if (allowed && needs_bpf_capable(id) && !env->bpf_capable)
         allowed = false;
+    if (allowed && env->opts->withheld_helpers &&
+        (env->opts->withheld_helpers[id / 8] >> (id % 8) & 1))
+        allowed = false;
     if (!allowed)
         return v_err(env, -EINVAL, "program of this type cannot use helper %s#%d\n",
                      helper_name(id), id);
@@ -409,6 +419,14 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
             (m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY) &&
             meta.const_key >= 0 && meta.const_key < (int64_t)m->max_entries)
             r0->type = PTR_TO_MAP_VALUE;
+        /* A map-in-map's value is the inner map: since the 6.18 stable
+         * backport the lookup returns map_ptr_or_null (the inner map's
+         * shape) rather than a map value turned into the map at the null
+         * check, so using it before the check says map_ptr_or_null. */
+        if (id == BPF_FUNC_map_lookup_elem && m->inner && v_map(env, m->inner - 1)) {
+            r0->type = CONST_PTR_TO_MAP | PTR_MAYBE_NULL;
+            r0->map_idx = m->inner - 1;
+        }
         break;
     }
     case HELPER_RET_MEM_OR_NULL:
@@ -418,6 +436,8 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
         r0->mem_size = (uint32_t)meta.mem_size;
         break;
     }
+    if ((rc = v_check_map_func_compat(env, meta.map_idx, id, helper_name(id))))
+        return rc;
     if (type_may_be_null(r0->type))
         r0->id = ++env->id_gen;
     if (id == BPF_FUNC_ringbuf_reserve) {

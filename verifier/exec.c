@@ -256,6 +256,8 @@ static int check_ld_abs(struct venv *env, const struct bpf_insn *insn)
         return v_err(env, -EINVAL, "at the time of BPF_LD_ABS|IND R6 != pointer to skb\n");
     if (mode == BPF_IND && (rc = v_check_reg_arg(env, insn->src_reg, true)))
         return rc;
+    if ((rc = v_check_ptr_off_reg(env, &v_cur_regs(env)[6], 6))) /* r6 the ctx itself */
+        return rc;
     struct vreg *regs = v_cur_regs(env);
     for (int i = 0; i <= 5; i++) {
         v_mark_reg_not_init(&regs[i]);

@@ -61,7 +61,10 @@ static void collect_linked_regs(struct venv *env, struct vstate *st, uint32_t id
 }
 
 /* sync_linked_regs: every linked scalar learns known's bounds (plus its
- * constant delta for "rX = rY + K" links). */
+ * constant delta for "rX = rY + K" links). A link made by a 32-bit add
+ * (V_ADD_CONST32) holds only for the low halves, so the result is
+ * zero-extended when either side has one, and a 32-bit link never syncs
+ * with a 64-bit one: their deltas are not comparable. */
 static void sync_linked_regs(struct vstate *st, const struct vreg *known, const struct linked *l)
 {
     for (unsigned i = 0; i < l->n; i++) {
@@ -69,6 +72,8 @@ static void sync_linked_regs(struct vstate *st, const struct vreg *known, const 
         if (r->type != SCALAR_VALUE || r == known)
             continue;
         if ((r->id & ~V_ADD_CONST) != (known->id & ~V_ADD_CONST))
+            continue;
+        if (((r->id ^ known->id) & V_ADD_CONST) == V_ADD_CONST)
             continue;
         if ((!(r->id & V_ADD_CONST) && !(known->id & V_ADD_CONST)) || r->off == known->off) {
             *r = *known;
@@ -78,11 +83,14 @@ static void sync_linked_regs(struct vstate *st, const struct vreg *known, const 
             struct vreg delta;
             memset(&delta, 0, sizeof(delta));
             delta.type = SCALAR_VALUE;
-            v_mark_reg_known(&delta, (uint64_t)(int64_t)(saved_off - known->off));
+            v_mark_reg_known(&delta, (uint64_t)((int64_t)saved_off - (int64_t)known->off));
             *r = *known;
             bool prec = r->precise;
-            /* reg = known + delta, without an ALU op's id reset */
-            struct bpf_insn add = {.code = BPF_ALU64 | BPF_ADD | BPF_X};
+            /* reg = known + delta, without an ALU op's id reset: the
+             * 64-bit add, or the 32-bit one's zero extension, then the
+             * bounds synced, the kernel's order */
+            bool zext = (keep_id | known->id) & V_ADD_CONST32;
+            struct bpf_insn add = {.code = (zext ? BPF_ALU : BPF_ALU64) | BPF_ADD | BPF_X};
             v_scalar_alu(NULL, &add, r, &delta);
             r->id = keep_id;
             r->off = saved_off;
@@ -150,20 +158,13 @@ static int is_branch_taken(const struct vreg *r1, const struct vreg *r2, uint8_t
     return v_branch_taken(r1, r2, op, is32);
 }
 
-/* mark_ptr_or_null_reg(s): every register and spilled slot with `id`
- * becomes the non-null pointer, or the scalar 0. */
-/* mark_ptr_not_null_reg: a map-in-map lookup's value is the inner map. */
-static void mark_not_null(const struct venv *env, struct vreg *r)
+static void mark_not_null(struct vreg *r)
 {
     r->type &= ~PTR_MAYBE_NULL;
-    if (r->type == PTR_TO_MAP_VALUE) {
-        const struct verifier_map *m = v_map(env, r->map_idx);
-        if (m && m->inner && v_map(env, m->inner - 1)) {
-            r->type = CONST_PTR_TO_MAP;
-            r->map_idx = m->inner - 1;
-        }
-    }
 }
+
+/* mark_ptr_or_null_reg(s): every register and spilled slot with `id`
+ * becomes the non-null pointer, or the scalar 0. */
 
 static void mark_ptr_or_null(struct venv *env, struct vstate *st, uint32_t id, bool is_null)
 {
@@ -188,7 +189,7 @@ static void mark_ptr_or_null(struct venv *env, struct vstate *st, uint32_t id, b
                 r->ref_obj_id = 0;
                 continue;
             }
-            mark_not_null(env, r);
+            mark_not_null(r);
             r->id = 0;
         }
     }
@@ -238,6 +239,14 @@ static void mark_pkt_end(struct vstate *st, uint32_t regno, bool range_open)
     r->range = range_open ? V_BEYOND_PKT_END : V_AT_PKT_END;
 }
 
+/* reg_is_init_pkt_pointer: data as loaded from the ctx (a range it may
+ * have proven since does not matter). */
+static bool is_init_pkt_pointer(const struct vreg *r)
+{
+    return r->type == PTR_TO_PACKET && r->id == 0 && r->off == 0 &&
+           tnum_equals_const(r->var_off, 0);
+}
+
 /* try_match_pkt_pointers: `pkt op pkt_end` proves a range. */
 static bool try_match_pkt_pointers(const struct bpf_insn *insn, const struct vreg *dst,
                                    const struct vreg *src, struct vstate *this_b,
@@ -245,15 +254,17 @@ static bool try_match_pkt_pointers(const struct bpf_insn *insn, const struct vre
 {
     if (BPF_SRC(insn->code) != BPF_X || BPF_CLASS(insn->code) == BPF_JMP32)
         return false;
-    if (dst->off < 0 && false)
-        return false;
     uint8_t op = BPF_OP(insn->code);
-    bool dst_pkt = dst->type == PTR_TO_PACKET || dst->type == PTR_TO_PACKET_META;
-    bool src_pkt = src->type == PTR_TO_PACKET || src->type == PTR_TO_PACKET_META;
-    bool dst_end = dst->type == PTR_TO_PACKET_END ||
-                   (dst->type == PTR_TO_PACKET && src->type == PTR_TO_PACKET_META);
-    bool src_end = src->type == PTR_TO_PACKET_END ||
-                   (src->type == PTR_TO_PACKET && dst->type == PTR_TO_PACKET_META);
+    /* Two pairs prove a range: pkt' against pkt_end, and pkt_meta'
+     * against the packet's start (data itself, not advanced). pkt_meta'
+     * against pkt_end proves nothing: the kernel leaves both branches
+     * as they are, so the meta pointer keeps r=0. */
+    bool dst_pkt = (dst->type == PTR_TO_PACKET && src->type == PTR_TO_PACKET_END) ||
+                   (dst->type == PTR_TO_PACKET_META && is_init_pkt_pointer(src));
+    bool src_end = dst_pkt;
+    bool dst_end = (dst->type == PTR_TO_PACKET_END && src->type == PTR_TO_PACKET) ||
+                   (is_init_pkt_pointer(dst) && src->type == PTR_TO_PACKET_META);
+    bool src_pkt = dst_end;
     switch (op) {
     case BPF_JGT:
         if (dst_pkt && src_end) {
@@ -399,7 +410,7 @@ int v_check_cond_jmp(struct venv *env, const struct bpf_insn *insn)
         struct vreg *eq = op == BPF_JEQ ? oregs : op == BPF_JNE ? regs : NULL;
         if (eq) {
             uint32_t r = type_may_be_null(src->type) ? insn->src_reg : insn->dst_reg;
-            mark_not_null(env, &eq[r]);
+            mark_not_null(&eq[r]);
         }
     }
     if (!is32 && BPF_SRC(insn->code) == BPF_K && insn->imm == 0 &&

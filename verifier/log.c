@@ -155,7 +155,7 @@ const char *v_type_str(uint32_t type)
     static const char *const with_null[V_TYPE_COUNT] = {
         [PTR_TO_MAP_VALUE] = "map_value_or_null", [PTR_TO_MEM] = "mem_or_null",
         [PTR_TO_STACK] = "fp_or_null",            [PTR_TO_MAP_KEY] = "map_key_or_null",
-        [PTR_TO_CTX] = "ctx_or_null",
+        [PTR_TO_CTX] = "ctx_or_null",             [CONST_PTR_TO_MAP] = "map_ptr_or_null",
     };
     uint32_t b = base_type(type);
     if (b >= V_TYPE_COUNT)

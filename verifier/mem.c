@@ -575,7 +575,7 @@ static int check_stack_write(struct venv *env, uint32_t ptr_regno, int off, int 
 
 /* ---------------------------------------------------------- entry point */
 
-static int check_ptr_off_reg(struct venv *env, const struct vreg *r, uint32_t regno)
+int v_check_ptr_off_reg(struct venv *env, const struct vreg *r, uint32_t regno)
 {
     if (r->off < 0)
         return v_err(env, -EACCES, "negative offset %s ptr R%u off=%d disallowed\n",
@@ -639,12 +639,13 @@ int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int 
     } else if (r->type == PTR_TO_CTX) {
         if (t == V_WRITE && val && is_pointer_value(env, val))
             return v_err(env, -EACCES, "R%d leaks addr into ctx\n", value_regno);
-        if ((rc = check_ptr_off_reg(env, r, regno)))
+        if ((rc = v_check_ptr_off_reg(env, r, regno)))
             return rc;
         uint32_t type = SCALAR_VALUE;
         bool narrow = false;
         if ((rc = v_check_ctx_access(env, insn_idx, off, size, t, &type, &narrow)))
             return rc;
+        env->aux[insn_idx].ctx_access = true;
         if (t == V_READ && value_regno >= 0) {
             struct vreg *d = &regs[value_regno];
             if (type == SCALAR_VALUE) {

@@ -38,6 +38,8 @@ void verifier_result_free(struct verifier_result *r)
     free(r->log);
     r->log = NULL;
     r->log_len = 0;
+    free(r->ctx_insns);
+    r->ctx_insns = NULL;
 }
 
 /* A reject the kernel makes before verifying, with an empty log: our own
@@ -155,6 +157,13 @@ int verifier_check(const struct vm_prog *prog, const struct verifier_opts *o,
         env->aux = calloc(env->len + 1, sizeof(*env->aux));
         rc = env->aux ? run(env) : -ENOMEM;
         logged = true;
+    }
+    if (!rc) {
+        r->ctx_insns = calloc(env->len + 1, 1);
+        if (!r->ctx_insns)
+            rc = -ENOMEM;
+        for (uint32_t i = 0; !rc && i < env->len; i++)
+            r->ctx_insns[i] = env->aux[i].ctx_access;
     }
     if (rc == -ENOMEM && !r->error[0])
         snprintf(r->error, sizeof(r->error), "out of memory");

@@ -52,6 +52,11 @@ struct verifier_opts {
     int log_level;                  /* 0, 1, 2 (BPF_LOG_LEVEL1/2); 4 adds stats */
     const struct verifier_map *maps;
     uint32_t n_maps;
+    /* NULL, or a VM_MAX_HELPER_ID-bit map (bit id of byte id / 8) of helpers
+     * the target kernel withholds from this program type beyond the
+     * upstream rules (kernel builds differ: tools/kbpf.h probes the running
+     * kernel); calls to them are refused as the kernel refuses them. */
+    const uint8_t *withheld_helpers;
 };
 
 struct verifier_result {
@@ -67,6 +72,11 @@ struct verifier_result {
     /* the log when opts.log_level > 0 (malloc'd, NUL-terminated) */
     char *log;
     size_t log_len;
+    /* accepted: one byte per instruction slot, 1 where a load or store
+     * accesses the context (the kernel's convert_ctx_accesses rewrites
+     * exactly these; a trusted run answers them by the program type's
+     * accessors and every other access is plain memory). malloc'd. */
+    uint8_t *ctx_insns;
 };
 
 /* Verify `prog`. See the top of this file for the return value. `r` is
@@ -74,6 +84,11 @@ struct verifier_result {
 int verifier_check(const struct vm_prog *prog, const struct verifier_opts *o,
                    struct verifier_result *r);
 void verifier_result_free(struct verifier_result *r);
+
+/* The maps of a loaded ELF object as the verifier sees them: maps[i] is
+ * obj->maps[i] (the loader's lddw imms index them), map-in-map with its
+ * inner shape. *out is malloc'd (free it). 0 or -ENOMEM. */
+int verifier_maps_of_object(const struct vm_object *obj, struct verifier_map **out, uint32_t *n);
 
 /* Name of a privilege regime ("root", "bpf", "unpriv") and back (-1). */
 const char *verifier_priv_name(enum verifier_priv p);

@@ -15,6 +15,7 @@
  *   mem.c      memory access: stack (spill/fill), ctx, map values, packet
  *   ctx.c      ctx field rules per program type (xdp_md, __sk_buff)
  *   calls.c    helper calls (prototypes from helpers/) and bpf2bpf calls
+ *   map_func.c which helpers a map type may be passed to
  *   liveness.c registers live before each insn (linked scalars, level-2 log)
  *   alu.c      ALU: moves, scalar ALU, pointer arithmetic and its rules
  *   jmp.c      conditional jumps: branch decisions, refinement, null checks
@@ -210,6 +211,7 @@ struct vinsn_aux {
     bool nospec;             /* a speculative path stops here */
     uint32_t alu_state, alu_limit; /* pointer ALU masking (alu.c) */
     uint8_t cfg_state;
+    bool ctx_access;         /* a load/store through a ctx pointer (mem.c) */
 };
 
 struct venv {
@@ -346,6 +348,8 @@ uint32_t v_find_subprog(const struct venv *env, uint32_t insn);
  * t: 0 read, 1 write; value_regno: the register loaded or stored (-1: an
  * immediate store / no register). */
 enum { V_READ = 0, V_WRITE = 1 };
+/* A pointer register must be unmodified (fixed and variable offset 0). */
+int v_check_ptr_off_reg(struct venv *env, const struct vreg *r, uint32_t regno);
 int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int off, int bpf_size,
                        int t, int value_regno, bool strict_align, bool is_ldsx);
 int v_check_ctx_access(struct venv *env, uint32_t insn_idx, int off, int size, int t,
@@ -366,6 +370,10 @@ struct helper_proto;
 const struct helper_proto *v_helper_proto(int32_t id, struct helper_proto *buf);
 int v_check_helper_call(struct venv *env, const struct bpf_insn *insn);
 int v_check_func_call(struct venv *env, const struct bpf_insn *insn, uint32_t *insn_idx);
+/* check_map_func_compatibility (map_func.c): map map_idx (-1: none) may be
+ * passed to helper func_id. */
+int v_check_map_func_compat(struct venv *env, int32_t map_idx, int32_t func_id,
+                            const char *func_name);
 int v_prepare_func_exit(struct venv *env, uint32_t *insn_idx);
 
 /* ------------------------------------------------------------------ prune */
@@ -376,7 +384,13 @@ void v_free_explored(struct venv *env);
 
 /* ------------------------------------------------------------------- exec */
 
-#define V_ADD_CONST (1u << 31) /* BPF_ADD_CONST: id of a linked "rX = rY + K" */
+/* Flags in a scalar's id for a linked "rX = rY + K" (K in off): made by a
+ * 64-bit or a 32-bit add (BPF_ADD_CONST64/32; 32-bit links since the 6.18
+ * stable backport of "bpf: Support negative offsets, BPF_SUB, and alu32
+ * for linked register tracking"). */
+#define V_ADD_CONST64 (1u << 31)
+#define V_ADD_CONST32 (1u << 30)
+#define V_ADD_CONST (V_ADD_CONST64 | V_ADD_CONST32)
 
 int v_check_reg_arg(struct venv *env, uint32_t regno, bool src);
 int v_check_reg_dst(struct venv *env, uint32_t regno);

@@ -251,6 +251,26 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
     JMPS(JSLE, SGN(d) <= SGN(s))
 #undef SGN
 
+    /* Legacy packet loads, as the kernel rewrites them: r2 = offset,
+     * r1 = r6, a helper call (so a budget check), and when the bytes are
+     * outside the packet the function returns 0. Rare: the size comes
+     * from the instruction itself. */
+    op_LD_ABS: reg[2] = IMM; goto ld_pkt;
+    op_LD_IND: reg[2] = SRC + IMM;
+    ld_pkt:
+        reg[1] = reg[6];
+        run->cur_fp = reg[10];
+        run->cur_depth = depth;
+        reg[0] = vm_ld_pkt_call(run, reg[1], reg[2], vm_size_bytes(vm->prog->insns[pc - code].code));
+        if (__builtin_expect(run->stop, 0))
+            goto stopped;
+        BUDGET();
+        if ((int64_t)reg[0] < 0) {
+            reg[0] = 0;
+            goto op_EXIT;
+        }
+        NEXT();
+
     /* ------------------------------------------------------------ calls */
     {
         uint64_t helper_id;
@@ -307,11 +327,24 @@ int VM_INTERP_NAME(struct vm_run *run, const void *const **labels)
         reg[10] = frames[depth].r10;
         DISPATCH();
 
+    /* A load or store the verifier found to access the context: the
+     * kernel rewrites these at load time, here the ctx region's accessor
+     * answers (trusted code only; checked code finds ctx by address). */
+    op_CTX_ACCESS: {
+        const struct bpf_insn *in = &vm->prog->insns[pc - code];
+        const bool w = BPF_CLASS(in->code) != BPF_LDX;
+        uint64_t v = BPF_CLASS(in->code) == BPF_ST ? IMM : SRC;
+        rc = vm_interp_slow_access(run, (uint32_t)(pc - code),
+                                   (w ? DST : SRC) + (uint64_t)(int64_t)pc->off,
+                                   vm_size_bytes(in->code), w, &v);
+        if (rc)
+            goto out;
+        if (!w)
+            DST = v;
+        NEXT();
+    }
+
     /* ------------------------------------------------------ cold paths */
-    op_LD_PKT:
-        rc = vm_interp_stop(run, (uint32_t)(pc - code), -ENOTSUP,
-                            "legacy packet access (ld_abs/ld_ind) needs a socket filter context");
-        goto out;
     op_CALL_KFUNC:
         rc = vm_interp_stop(run, (uint32_t)(pc - code), -ENOTSUP, "kfunc calls are not supported");
         goto out;

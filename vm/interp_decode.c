@@ -100,7 +100,9 @@ enum vm_op vm_decode_op(const struct bpf_insn *in)
     case BPF_JMP: return jmp_op(in, false);
     case BPF_JMP32: return jmp_op(in, true);
     case BPF_LD:
-        return vm_insn_is_lddw(in) ? VM_OP_LDDW : VM_OP_LD_PKT;
+        if (vm_insn_is_lddw(in))
+            return VM_OP_LDDW;
+        return BPF_MODE(in->code) == BPF_IND ? VM_OP_LD_IND : VM_OP_LD_ABS;
     case BPF_LDX:
         return BPF_MODE(in->code) == BPF_MEMSX ? ldxs[sz] : ldx[sz];
     case BPF_ST: return st[sz];

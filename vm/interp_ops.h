@@ -29,13 +29,13 @@
     VM_ALU_OPS(X, 64) VM_ALU_OPS(X, 32) X(MOVSX32_64)                          \
     X(LE16) X(LE32) X(LE64) X(BE16) X(BE32) X(BE64)                            \
     X(BSWAP16) X(BSWAP32) X(BSWAP64)                                           \
-    X(LDDW) X(LD_PKT)                                                          \
+    X(LDDW) X(LD_ABS) X(LD_IND)                                                          \
     X(LDXB) X(LDXH) X(LDXW) X(LDXDW) X(LDXSB) X(LDXSH) X(LDXSW)                \
     X(STB) X(STH) X(STW) X(STDW) X(STXB) X(STXH) X(STXW) X(STXDW)              \
     VM_ATOMIC_OPS(X, 32) VM_ATOMIC_OPS(X, 64)                                  \
     X(JA) X(GOTOL) VM_JMP_OPS(X, 64) VM_JMP_OPS(X, 32)                         \
     X(CALL) X(CALL_LOCAL) X(CALL_KFUNC) X(CALLX) X(EXIT)                       \
-    X(FELL_OFF) X(INVALID)
+    X(CTX_ACCESS) X(FELL_OFF) X(INVALID)
 
 #define VM_OP_ENUM(name) VM_OP_##name,
 enum vm_op { VM_OPS(VM_OP_ENUM) VM_OP_COUNT };

@@ -254,8 +254,8 @@ enum vm_mode {
 #define VM_REGION_RW    (VM_REGION_READ | VM_REGION_WRITE)
 /* A program context (xdp_md, __sk_buff): loads and stores are not made to
  * memory but answered by ctx_access, as the kernel rewrites ctx field
- * accesses at load time. Checked mode only; trusted runs need the
- * verifier's static rewrite. */
+ * accesses at load time. Checked runs find them by address; trusted runs
+ * by the instructions the verifier marked (vm_set_ctx_insns). */
 #define VM_REGION_CTX   4u
 
 struct vm_region;
@@ -297,6 +297,14 @@ int vm_register_helper(struct vm *vm, uint32_t id, const char *name, vm_helper_f
 vm_helper_fn vm_get_helper(const struct vm *vm, uint32_t id);
 
 void vm_set_mode(struct vm *vm, enum vm_mode mode);
+/* A verified program's context accesses (verifier_result.ctx_insns: a byte
+ * per slot, 1 for a load or store through the ctx pointer): trusted runs
+ * answer exactly these by the ctx region's accessor and make every other
+ * access plain memory, as the kernel's load-time ctx rewrite does. Without
+ * it a trusted run treats ctx accesses as memory. 0 or -ENOMEM. */
+int vm_set_ctx_insns(struct vm *vm, const uint8_t *ctx_insns);
+/* The marks given, or NULL (for other engines: the JIT's trusted code). */
+const uint8_t *vm_get_ctx_insns(const struct vm *vm);
 enum vm_mode vm_get_mode(const struct vm *vm);
 /* Coverage: from now on checked runs of this VM count, per slot, how often
  * it executed and how often a jump at it was taken (so a conditional
@@ -352,6 +360,27 @@ struct vm_run {
      * vm_run_init, vm_run_add_region* and vm_run_regions_changed. */
     uint64_t engine_cache[VM_ENGINE_CACHE_WORDS];
 };
+
+/* Legacy packet loads (BPF_LD | BPF_ABS / BPF_IND, size 1, 2 or 4): the
+ * runtime that owns the program's context answers them as the kernel's
+ * bpf_skb_load_helper_{8,16,32}: `ctx` is r6, `off` the helper's int
+ * offset (imm, or src + imm truncated); the value in host order (the
+ * packet is big-endian), or a negative errno when the bytes are outside the
+ * packet, and the instruction then ends the function with r0 = 0. A fault
+ * (vm_run_fault) stops the run. Without one the instruction stops the run
+ * with -ENOTSUP. */
+typedef int64_t (*vm_ld_pkt_fn)(struct vm_run *run, uint64_t ctx, int32_t off, unsigned size);
+void vm_set_ld_pkt(struct vm *vm, vm_ld_pkt_fn fn);
+/* For engines: one such load (returns the loader's value as r0 would
+ * hold it); and the same as helper-shaped calls (r1 = ctx, r2 = offset)
+ * for sizes 1, 2 and 4. */
+uint64_t vm_ld_pkt_call(struct vm_run *run, uint64_t ctx, uint64_t off, unsigned size);
+uint64_t vm_ld_pkt_b(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+                     struct vm_run *run);
+uint64_t vm_ld_pkt_h(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+                     struct vm_run *run);
+uint64_t vm_ld_pkt_w(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+                     struct vm_run *run);
 
 /* Prepare a run of `vm`; zeroes the stack and the region list. */
 void vm_run_init(struct vm_run *run, const struct vm *vm);

@@ -31,6 +31,8 @@ static int decode(struct vm *vm, int which)
     for (uint32_t i = 0; i < p->len; i++) {
         const struct bpf_insn *in = &p->insns[i];
         code[i].op = labels[vm->ops[i]];
+        if (which == VM_MODE_TRUSTED && vm->ctx_insns && vm->ctx_insns[i])
+            code[i].op = labels[VM_OP_CTX_ACCESS];
         code[i].imm = in->imm;
         code[i].off = in->off;
         code[i].dst = in->dst_reg;
@@ -43,8 +45,33 @@ static int decode(struct vm *vm, int which)
             code[i + 1].imm = (int32_t)VM_FUNC_TAG;
         }
     code[p->len].op = labels[VM_OP_FELL_OFF];
+    free(vm->code[which]);
     vm->code[which] = code;
     return 0;
+}
+
+int vm_set_ctx_insns(struct vm *vm, const uint8_t *ctx_insns)
+{
+    uint8_t *m = malloc(vm->prog->len + 1u);
+    if (!m)
+        return -ENOMEM;
+    for (uint32_t i = 0; i < vm->prog->len; i++) /* only loads and stores */
+        m[i] = ctx_insns[i] && (vm->ops[i] >= VM_OP_LDXB && vm->ops[i] <= VM_OP_STXDW);
+    uint8_t *old = vm->ctx_insns;
+    vm->ctx_insns = m;
+    int rc = decode(vm, VM_MODE_TRUSTED);
+    if (rc) {
+        vm->ctx_insns = old;
+        free(m);
+        return rc;
+    }
+    free(old);
+    return 0;
+}
+
+const uint8_t *vm_get_ctx_insns(const struct vm *vm)
+{
+    return vm->ctx_insns;
 }
 
 int vm_create(const struct vm_prog *prog, struct vm **out, char *err, size_t errlen)
@@ -96,6 +123,7 @@ void vm_destroy(struct vm *vm)
     free(vm->cov_hits);
     free(vm->cov_taken);
     free(vm->ops);
+    free(vm->ctx_insns);
     vm_prog_free(vm->prog);
     free(vm);
 }
@@ -199,7 +227,7 @@ static int exec_one(struct vm_run *run)
         if (rc != VM_ENGINE_DECLINE)
             return rc;
     }
-    if (vm->mode == VM_MODE_TRUSTED)
+    if (vm->mode == VM_MODE_TRUSTED && !vm->cov_hits)
         return vm_interp_trusted(run, NULL);
     return vm->cov_hits ? vm_interp_coverage(run, NULL) : vm_interp_checked(run, NULL);
 }

@@ -39,6 +39,8 @@ struct vm {
     void (*engine_free)(void *code);
     vm_helper_inline_fn helper_inline; /* vm_set_helper_inline */
     void *helper_inline_data;
+    vm_ld_pkt_fn ld_pkt;        /* vm_set_ld_pkt */
+    uint8_t *ctx_insns;         /* vm_set_ctx_insns, or NULL */
 };
 
 /* Handler id for slot `i` (the second slot of a lddw gets VM_OP_INVALID). */

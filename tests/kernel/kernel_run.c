@@ -57,7 +57,9 @@
  * PROG_ARRAY whose bpf_elf_map.id is <id>, as tc(8) does.
  *
  * Exit status: 0 ok, 1 usage/load/run failure, 2 bpf() unavailable here
- * (EPERM, EACCES, ENOSYS): the caller should skip, not fail.
+ * (EPERM, EACCES, ENOSYS): the caller should skip, not fail; 3 this kernel
+ * build does not offer a helper a program of the object calls (probed with
+ * a load of a lone call before loading): the caller should skip it.
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -207,6 +209,36 @@ static struct packet *read_pcap(const char *path, size_t *count)
 /* Shared with `bpfemu kdiff` (tools/kobj.c); a single translation unit, so
  * this program still builds with one compiler call. */
 #include "../../tools/legacy_maps.c"
+
+/*
+ * Does this kernel offer helper `id` to programs of `type`?  A lone call
+ * with zeroed arguments fails at the call itself only when it does not
+ * (libbpf_probe_bpf_helper in Debian's libbpf 1.1 misses the "cannot use
+ * helper" answer).
+ */
+static bool helper_offered(enum bpf_prog_type type, int id)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 1 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 3 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 4 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 5 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = id },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	char log[4096] = "";
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log), .log_level = 1);
+	int fd = bpf_prog_load(type, NULL, "GPL", insns, sizeof(insns) / sizeof(insns[0]), &o);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return !strstr(log, "cannot use helper") && !strstr(log, "invalid func") &&
+	       !strstr(log, "unknown func");
+}
 
 /* ---------------------------------------------------------------- output -- */
 
@@ -671,6 +703,24 @@ int main(int argc, char **argv)
 				bpf_program__set_expected_attach_type(p, bpf_program__expected_attach_type(prog));
 		}
 
+	/*
+	 * Kernel builds may withhold helpers upstream offers (6.18.44-fc-v1300
+	 * withholds bpf_xdp_adjust_meta from XDP): such an object cannot load
+	 * here at all, which is the kernel's configuration, not a result.
+	 */
+	bpf_object__for_each_program(p, obj) {
+		const struct bpf_insn *in = bpf_program__insns(p);
+
+		for (size_t i = 0; i < bpf_program__insn_cnt(p); i++)
+			if (in[i].code == (BPF_JMP | BPF_CALL) && in[i].src_reg == 0 &&
+			    !helper_offered(bpf_program__type(p), in[i].imm)) {
+				fprintf(stderr, "kernel-run: %s: this kernel does not offer helper #%d to "
+					"program '%s' (%s): skipping\n", obj_path, in[i].imm,
+					bpf_program__name(p), libbpf_bpf_prog_type_str(bpf_program__type(p)));
+				exit(3);
+			}
+	}
+
 	/* -v: keep each program's verifier log; on success print its statistics line. */
 	size_t nprogs = 0;
 	char **logs = NULL;
@@ -699,8 +749,11 @@ int main(int argc, char **argv)
 
 		bpf_object__for_each_program(p, obj) {
 			char *st = strstr(logs[k], "processed ");
+			char *vt = strstr(logs[k], "verification time ");
 
-			fprintf(stderr, "kernel-run: %s: %.*s\n", bpf_program__name(p),
+			/* BPF_LOG_STATS: "verification time N usec", then "processed ..." */
+			fprintf(stderr, "kernel-run: %s: %.*s%s%.*s\n", bpf_program__name(p),
+				vt ? (int)strcspn(vt, "\n") : 0, vt ? vt : "", vt ? "; " : "",
 				st ? (int)strcspn(st, "\n") : 1, st ? st : "-");
 			if (verbose > 2)
 				fputs(logs[k], stderr);

@@ -200,7 +200,7 @@ Test(cli, help_lists_commands)
     struct res r = RUN(NULL, "--help");
     cr_expect_eq(r.status, 0);
     cr_expect_str_eq(r.err, "");
-    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench", "jit"};
+    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench", "jit", "verify"};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         char re[64];
         snprintf(re, sizeof(re), "\n  %s +[a-z]", cmds[i]);
@@ -211,7 +211,7 @@ Test(cli, help_lists_commands)
 
 Test(cli, subcommand_help)
 {
-    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench", "jit"};
+    const char *cmds[] = {"asm", "disasm", "run", "conformance", "plugin", "bench", "jit", "verify"};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         struct res r = RUN(NULL, cmds[i], "--help");
         char prefix[64];
@@ -943,5 +943,57 @@ Test(cli, jit_dump)
     snprintf(e, sizeof e, "bpfemu: %s: --section needs an ELF object\n", tp("j.s"));
     r = RUN(NULL, "jit", tp("j.s"), "--section", "x");
     EXPECT(r, 2, "", e);
+    res_free(&r);
+}
+
+/* ------------------------------------------------------------- verify */
+
+Test(cli, verify_accepts_with_the_kernels_closing_line)
+{
+    struct res r = RUN(NULL, "verify", "../corpus/build/xdp_firewall.o");
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(matches(r.out, "^processed [0-9]+ insns \\(limit 1000000\\) max_states_per_insn "
+                             "[0-9]+ total_states [0-9]+ peak_states [0-9]+ mark_read 0\n"
+                             "xdp_firewall_prog: accepted \\(xdp, [0-9]+ insns processed\\)\n$"),
+              "%s", r.out);
+    res_free(&r);
+}
+
+Test(cli, verify_rejects_with_the_kernels_error)
+{
+    write_text("oob.s", "r0 = *(u32 *)(r1 +0)\nr0 = *(u8 *)(r0 +0)\nexit\n");
+    struct res r = RUN(NULL, "verify", tp("oob.s"), "--type", "xdp");
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "1: (71) r0 = *(u8 *)(r0 +0)\ninvalid access to packet, off=0 size=1, "
+                            "R0(id=0,off=0,r=0)\nR0 offset is outside of the packet\n") != NULL,
+              "%s", r.out);
+    cr_expect(matches(r.out, "\noob.s: rejected \\(EACCES\\) at insn 1: invalid access to packet, "
+                             "off=0 size=1, R0\\(id=0,off=0,r=0\\)\n$"),
+              "%s", r.out);
+    res_free(&r);
+
+    r = RUN(NULL, "verify", tp("oob.s"), "--type", "xdp", "--json");
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.out, "\"verdict\": \"reject\", \"errno\": \"EACCES\", \"error\": "
+                            "\"invalid access to packet, off=0 size=1, R0(id=0,off=0,r=0)\", "
+                            "\"pc\": 1, \"insns_processed\": 2,") != NULL,
+              "%s", r.out);
+    res_free(&r);
+}
+
+Test(cli, verify_bad_input)
+{
+    struct res r = RUN(NULL, "verify", "../corpus/build/xdp_firewall.o", "--log-level", "3");
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(r.err, "bpfemu: --log-level: expected 0, 1 or 2, not '3'\n");
+    res_free(&r);
+    r = RUN(NULL, "verify", "../corpus/build/xdp_firewall.o", "--section", "nope");
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(r.err, "bpfemu: ../corpus/build/xdp_firewall.o: no program or section named "
+                            "'nope'\n");
+    res_free(&r);
+    r = RUN(NULL, "verify", tp("missing.o"));
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "missing.o: No such file or directory") != NULL, "%s", r.err);
     res_free(&r);
 }

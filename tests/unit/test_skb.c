@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "helpers/helpers_internal.h"
+#include "jit/jit.h"
 
 #define ENOTSUPP 524
 
@@ -710,11 +711,200 @@ Test(skb_helpers, adjust_room)
     o = run_ok(TC, "r6 = r1\nr2 = 40\nr3 = 1\nr4 = 4\ncall bpf_skb_adjust_room\n"
                    "r0 = *(u32 *)(r6 +16)\nexit\n", p, len);
     cr_assert_eq(o.retval, 0xdd86);
+    /* room past the end of a trimmed packet: -ENOMEM in 6.18 (NET mode puts
+     * it after the IPv4 header, 34 bytes in; MAC mode after 14) */
+    static const struct {
+        int tail, mode, want;
+    } trims[] = {{20, 0, -ENOMEM}, {33, 0, -ENOMEM}, {34, 0, 0}, {14, 1, 0}, {20, 1, 0}};
+    for (size_t i = 0; i < sizeof(trims) / sizeof(trims[0]); i++) {
+        char t[256];
+        snprintf(t, sizeof t,
+                 "r6 = r1\nr2 = %d\nr3 = 0\ncall bpf_skb_change_tail\nr1 = r6\nr2 = 8\n"
+                 "r3 = %d\nr4 = 0\ncall bpf_skb_adjust_room\nexit\n",
+                 trims[i].tail, trims[i].mode);
+        o = run_ok(TC, t, p, len);
+        cr_assert_eq(o.retval, (uint32_t)trims[i].want, "tail %d mode %d: %d", trims[i].tail,
+                     trims[i].mode, (int)o.retval);
+    }
     /* not IP */
     uint8_t arp[60] = {0};
     put16(arp + 12, ETH_P_ARP);
     o = run_ok(TC, "r2 = 8\nr3 = 1\nr4 = 0\ncall bpf_skb_adjust_room\nexit\n", arp, sizeof arp);
     cr_assert_eq(o.retval, (uint32_t)-ENOTSUPP);
+}
+
+/* bpf_csum_diff (Linux 6.13+): any sizes, no 512-byte limit, the result
+ * folded to 16 bits. Values: the kernel's (bpfemu kdiff of the same
+ * programs on Linux 6.18). The stack's 304 bytes are set first. */
+Test(skb_helpers, csum_diff_any_size)
+{
+    static const struct {
+        int fs, ts;
+        uint32_t seed;
+        int fo, to;
+        uint32_t want;
+    } cases[] = {
+        {6, 3, 0x12345678, -304, -200, 0x4f55},
+        {0, 5, 0, -304, -199, 0x2f},
+        {7, 0, 0xffff, -301, -304, 0x79b9},
+        {4, 4, 0, -304, -100, 0xb786},
+        {9, 13, 0x7fffffff, -33, -150, 0x6e76},
+        {300, 300, 1, -304, -304, 0x1},   /* 600 bytes: no limit */
+        {1, 1, 0, -1, -2, 0xffff},
+        {0, 0, 0x1234, -304, -304, 0x1234},
+        {0, 0, 0x8ae29138, -304, -304, 0x1c1b}, /* no bytes: the seed folded */
+        {2, 0, 0, -302, -304, 0},
+    };
+    uint8_t p[128];
+    size_t len = v4_pkt(p, dst_host, 17, 4);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char t[4096];
+        size_t n = 0;
+        for (int k = 0; k < 38; k++)
+            n += (size_t)snprintf(t + n, sizeof t - n, "*(u64 *)(r10 %d) = %d\n", -8 * (k + 1),
+                                  (k * 0x1f3 + 0x5a) & 0x7fffffff);
+        snprintf(t + n, sizeof t - n,
+                 "r1 = r10\nr1 += %d\nr2 = %d\nr3 = r10\nr3 += %d\nr4 = %d\nr5 = %d\n"
+                 "call bpf_csum_diff\nexit\n",
+                 cases[i].fo, cases[i].fs, cases[i].to, cases[i].ts, (int32_t)cases[i].seed);
+        struct out o = run_ok(TC, t, p, len);
+        cr_expect_eq(o.retval, cases[i].want, "case %zu: 0x%x", i, o.retval);
+    }
+}
+
+/* ------------------------------------------------ ld_abs / ld_ind */
+
+/* One run of `text` on pkt in the interpreter (jit 0) or JIT-compiled. */
+static uint32_t run_engine(uint32_t type, const char *text, const void *pkt, size_t len,
+                           unsigned jit)
+{
+    char err[VM_ERR_LEN] = "";
+    struct tenv t;
+    cr_assert_eq(topen(&t, type, text, err, sizeof err), 0, "%s", err);
+    if (jit)
+        cr_assert_eq(helper_env_set_jit(t.env, jit, err, sizeof err), 0, "%s", err);
+    struct helper_test_run tr;
+    int rc = trun(&t, pkt, len, NULL, 1, &tr, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s: %s", text, err);
+    uint32_t ret = tr.retval;
+    helper_test_run_free(&tr);
+    tclose(&t);
+    return ret;
+}
+
+/* bpf_xdp_load_bytes / bpf_xdp_store_bytes errors (bpf_xdp_pointer): an
+ * offset or length past 0xffff is -EFAULT, bytes past the packet -EINVAL.
+ * Checked against Linux 6.18 with bpfemu kdiff on a 64-byte packet. */
+Test(xdp_helpers, load_and_store_bytes_errors)
+{
+    static const struct {
+        const char *off;
+        int len;
+        int want;
+    } cases[] = {
+        {"0", 8, 0},           {"56", 8, 0},         {"57", 8, -EINVAL},
+        {"64", 1, -EINVAL},    {"63", 1, 0},         {"0xffff", 1, -EINVAL},
+        {"0x10000", 1, -EFAULT}, {"-1", 4, -EFAULT}, {"0x100000002 ll", 4, 0}, /* u32 offset */
+        {"0x7fffffff", 2, -EFAULT}, {"0", 64, 0},    {"1", 64, -EINVAL},
+    };
+    uint8_t p[64];
+    for (size_t i = 0; i < sizeof p; i++)
+        p[i] = (uint8_t)i;
+    static const char *const helpers[] = {"bpf_xdp_load_bytes", "bpf_xdp_store_bytes"};
+    for (size_t h = 0; h < 2; h++)
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            char t[512];
+            size_t n = 0;
+            for (int k = 0; k < 8; k++)
+                n += (size_t)snprintf(t + n, sizeof t - n, "*(u64 *)(r10 %d) = %d\n", -8 * (k + 1),
+                                      k * 0x1111 + 7);
+            snprintf(t + n, sizeof t - n, "r2 = %s\nr3 = r10\nr3 += -64\nr4 = %d\ncall %s\nexit\n",
+                     cases[i].off, cases[i].len, helpers[h]);
+            uint32_t got = run_engine(BPF_PROG_TYPE_XDP, t, p, sizeof p, 0);
+            cr_expect_eq(got, (uint32_t)cases[i].want, "%s(%s, %d): %d", helpers[h],
+                         cases[i].off, cases[i].len, (int)got);
+        }
+}
+
+/* The kernel's retvals (Linux 6.18, bpfemu kdiff on this packet) of
+ * "r6 = r1; r0 = LOAD; r0 += 1; exit": value + 1 when the bytes are in the
+ * packet, else 0 (the load ended the program with r0 = 0). tc sees the
+ * packet from the Ethernet header, socket filters from the IPv4 header;
+ * SKF_NET_OFF (-0x100000) and SKF_LL_OFF (-0x200000) reach the network
+ * and MAC headers for both. */
+Test(skb_ld_abs, loads_as_the_kernel)
+{
+    uint8_t p[128];
+    size_t len = v4_pkt(p, dst_host, 17, 4); /* 46 bytes; payload 01 0e 1b 28 */
+    static const struct {
+        uint32_t type;
+        const char *load;
+        uint32_t want;
+    } cases[] = {
+        {TC, "r0 = *(u16 *)skb[12]", 0x801},
+        {TC, "r0 = *(u32 *)skb[26]", 0x0a000002},
+        {TC, "r0 = *(u8 *)skb[45]", 0x29},
+        {TC, "r0 = *(u8 *)skb[46]", 0},
+        {TC, "r0 = *(u16 *)skb[45]", 0},
+        {TC, "r0 = *(u32 *)skb[42]", 0x010e1b29},
+        {TC, "r0 = *(u32 *)skb[43]", 0},
+        {TC, "r0 = *(u32 *)skb[-1]", 0},
+        {TC, "r0 = *(u8 *)skb[-1048567]", 0x12},        /* SKF_NET_OFF + 9: protocol */
+        {TC, "r0 = *(u32 *)skb[-1048548]", 0x010e1b29}, /* SKF_NET_OFF + 28 */
+        {TC, "r0 = *(u32 *)skb[-1048547]", 0},
+        {TC, "r0 = *(u16 *)skb[-2097140]", 0x801},      /* SKF_LL_OFF + 12 */
+        {TC, "r0 = *(u8 *)skb[-2097153]", 0},           /* below SKF_LL_OFF */
+        {SOCK, "r0 = *(u8 *)skb[9]", 0x12},
+        {SOCK, "r0 = *(u16 *)skb[0]", 0x4501},
+        {SOCK, "r0 = *(u32 *)skb[28]", 0x010e1b29},
+        {SOCK, "r0 = *(u32 *)skb[29]", 0},
+        {SOCK, "r0 = *(u16 *)skb[-2097140]", 0x801},    /* the MAC header before data */
+        {SOCK, "r0 = *(u8 *)skb[-1048567]", 0x12},
+        {SOCK, "r0 = *(u32 *)skb[-2097110]", 0x010e1b29},
+        {SOCK, "r0 = *(u32 *)skb[-2097109]", 0},
+        /* ld_ind: src + imm as a 64-bit sum, then the helper's int */
+        {TC, "r7 = 0x10000000a ll\nr0 = *(u16 *)skb[r7 + 2]", 0x801},
+        {TC, "r7 = -1\nr0 = *(u16 *)skb[r7 + 13]", 0x801},
+        {SOCK, "r7 = 0xffffffff00000009 ll\nr0 = *(u8 *)skb[r7 + 0]", 0x12},
+        {TC, "r7 = -1048576\nr0 = *(u32 *)skb[r7 + 24]", 0x000cca7c},
+    };
+    static const unsigned engines[] = {0, JIT_CHECKED, JIT_CHECKED | JIT_HARDEN};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char t[256];
+        snprintf(t, sizeof t, "r6 = r1\nr0 = 7\n%s\nr0 += 1\nexit\n", cases[i].load);
+        for (size_t e = 0; e < sizeof(engines) / sizeof(engines[0]); e++)
+            cr_assert_eq(run_engine(cases[i].type, t, p, len, engines[e]), cases[i].want,
+                         "%s (engine %u): got 0x%x", cases[i].load, engines[e],
+                         run_engine(cases[i].type, t, p, len, engines[e]));
+    }
+}
+
+/* The kernel's rewrite ends the *function* on a failed load: in a
+ * subprogram that is a return of 0 to the caller (the kernel needs BTF
+ * for ld_abs in subprograms, so kdiff cannot load this one); r1..r5 are
+ * clobbered as by a call, r6..r9 kept. */
+Test(skb_ld_abs, a_failed_load_returns_from_the_function)
+{
+    uint8_t p[128];
+    size_t len = v4_pkt(p, dst_host, 17, 4);
+    const char *prog = "r6 = r1\nr7 = 40\ncall pc+3\nr0 += r7\nr0 += 100\nexit\n"
+                       "r0 = *(u8 *)skb[1000]\nr0 = 5\nexit\n";
+    static const unsigned engines[] = {0, JIT_CHECKED, JIT_CHECKED | JIT_HARDEN};
+    for (size_t e = 0; e < sizeof(engines) / sizeof(engines[0]); e++)
+        cr_assert_eq(run_engine(TC, prog, p, len, engines[e]), 140);
+}
+
+Test(skb_ld_abs, only_with_an_skb_context)
+{
+    uint8_t p[128];
+    size_t len = v4_pkt(p, dst_host, 17, 4);
+    /* r6 not the ctx: the kernel's verifier rejects it, a checked run faults */
+    struct out o = run_prog(TC, "r6 = r10\nr0 = *(u8 *)skb[0]\nexit\n", p, len, NULL, 1);
+    cr_assert_eq(o.rc, -EFAULT, "%d %s", o.rc, o.err);
+    cr_assert(strstr(o.err, "is not the context"), "%s", o.err);
+    /* program types without ld_abs (cgroup_skb) */
+    o = run_prog(CGROUP, "r6 = r1\nr0 = *(u8 *)skb[0]\nexit\n", p, len, NULL, 1);
+    cr_assert_eq(o.rc, -ENOTSUP, "%d %s", o.rc, o.err);
 }
 
 Test(skb_helpers, vlan_push_and_pop)

@@ -147,6 +147,66 @@ Test(verifier_log, level1_failing_path_as_the_kernel_prints_it)
     free(log);
 }
 
+/* Linked scalars print their delta after the id (id=1+1, id=1-7), for
+ * 32-bit links too (w7 += 1 with r7's upper half zero): the kernel's log
+ * for this program, since the 6.18 stable linked-register backport. */
+Test(verifier_log, linked_scalar_ids_print_their_delta)
+{
+    bool ok;
+    char *log = verify_text("call 7\nw6 = w0\nr7 = r6\nw7 += 1\nr8 = r6\nr8 -= 7\n"
+                            "if r7 > 7 goto +2\nr0 = *(u64 *)(r6 +0)\nexit\nr0 = 0\nexit\n",
+                            BPF_PROG_TYPE_SOCKET_FILTER, 1, &ok);
+    cr_assert(!ok);
+    cr_assert_str_eq(
+        log,
+        "0: R1=ctx() R10=fp0\n"
+        "0: (85) call bpf_get_prandom_u32#7    ; R0=scalar()\n"
+        "1: (bc) w6 = w0                       ; R0=scalar() R6=scalar(smin=0,smax=umax="
+        "0xffffffff,var_off=(0x0; 0xffffffff))\n"
+        "2: (bf) r7 = r6                       ; R6=scalar(id=1,smin=0,smax=umax=0xffffffff,"
+        "var_off=(0x0; 0xffffffff)) R7=scalar(id=1,smin=0,smax=umax=0xffffffff,var_off=(0x0; "
+        "0xffffffff))\n"
+        "3: (04) w7 += 1                       ; R7=scalar(id=1+1,smin=0,smax=umax=0xffffffff,"
+        "var_off=(0x0; 0xffffffff))\n"
+        "4: (bf) r8 = r6                       ; R6=scalar(id=1,smin=0,smax=umax=0xffffffff,"
+        "var_off=(0x0; 0xffffffff)) R8=scalar(id=1,smin=0,smax=umax=0xffffffff,var_off=(0x0; "
+        "0xffffffff))\n"
+        "5: (17) r8 -= 7                       ; R8=scalar(id=1-7,smin=-7,smax=0xfffffff8)\n"
+        "6: (25) if r7 > 0x7 goto pc+2         ; R7=scalar(id=1+1,smin=smin32=0,smax=umax="
+        "smax32=umax32=7,var_off=(0x0; 0x7))\n"
+        "7: (79) r0 = *(u64 *)(r6 +0)\n"
+        "R6 invalid mem access 'scalar'\n"
+        "processed 8 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 "
+        "mark_read 0\n");
+    free(log);
+}
+
+/* tail_call with a map that is no prog array: the kernel's message has no
+ * newline, so the statistics line follows it on the same line (a suite
+ * file cannot say so: its error lines are whole lines). */
+Test(verifier_log, tail_call_map_message_runs_into_the_stats_line)
+{
+    struct vm_prog *p = NULL;
+    char err[VM_ERR_LEN];
+    const char *text = "r2 = map[idx:0]\nr3 = 0\ncall 12\nr0 = 2\nexit\n";
+    cr_assert_eq(vm_asm(text, strlen(text), "t", &p, err, sizeof(err)), 0, "%s", err);
+    struct verifier_map maps[] = {
+        {.type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4, .max_entries = 4}};
+    struct verifier_opts o;
+    memset(&o, 0, sizeof(o));
+    o.prog_type = BPF_PROG_TYPE_XDP;
+    o.log_level = 1;
+    o.maps = maps;
+    o.n_maps = 1;
+    struct verifier_result r;
+    cr_assert_eq(verifier_check(p, &o, &r), -EINVAL);
+    vm_prog_free(p);
+    cr_assert_str_eq(r.error, "expected prog array map for tail call");
+    cr_assert(strstr(r.log, "\nexpected prog array map for tail callprocessed 3 insns (limit "),
+              "%s", r.log);
+    verifier_result_free(&r);
+}
+
 Test(verifier_log, level1_accept_keeps_only_the_stats_line)
 {
     bool ok;

@@ -707,3 +707,37 @@ Test(yaml, annotated_listing)
     cr_expect(strstr(r.out, "== total: lines 22/29 (75.9%), branches 11/36 (30.6%), functions 1/1\n") != NULL);
     res_free(&r);
 }
+
+/* `replay --coverage`: the same tracefile over a whole capture. The
+ * firewall's capture has 30 frames, all reaching the entry and the verdict
+ * (71, 119, 154); of its 20 IPv4 and 5 IPv6 frames, 18 and 4 get as far as
+ * the blocklist lookups (90, 105): the others are cut short, malformed or
+ * behind a tag the program does not parse. */
+Test(yaml, replay_coverage_over_a_capture)
+{
+    struct res r = RUN("replay", "../corpus/build/xdp_firewall.o", "--pcap",
+                       "../corpus/build/pcaps/xdp_firewall.pcap", "--map-in",
+                       "../corpus/build/pcaps/xdp_firewall.maps.json", "--coverage", tp("rp.info"));
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    char want[256];
+    snprintf(want, sizeof want, "coverage: lines 29/29, branches 30/36, functions 1/1 -> %s\n",
+             tp("rp.info"));
+    cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+    res_free(&r);
+    char *info = slurp(tp("rp.info"));
+    cr_assert_not_null(info);
+    cr_expect(strstr(info, "FNDA:30,xdp_firewall_prog\n") != NULL);
+    static const char *lines[] = {"DA:71,30\n", "DA:90,18\n", "DA:105,4\n", "DA:119,30\n",
+                                  "DA:154,30\n"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_expect(strstr(info, lines[i]) != NULL, "no %s", lines[i]);
+    free(info);
+
+    /* counts are the interpreter's, in one worker */
+    r = RUN("replay", "../corpus/build/xdp_firewall.o", "--pcap",
+            "../corpus/build/pcaps/xdp_firewall.pcap", "--annotate", "--threads", "2");
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(r.err, "bpfemu: --annotate: counts in the interpreter, in one worker: drop "
+                            "--threads\n");
+    res_free(&r);
+}

@@ -1,8 +1,8 @@
-# a linked scalar's delta counts as a pointer offset (-2^31)
+# a linked scalar's delta (-2^31) is no pointer offset: its unbounded min decides
 # prog_type: socket_filter
 # priv: root
 # expect: reject
-# error: map_value pointer offset -2147483648 is not allowed
+# error: math between map_value pointer and register with unbounded min value is not allowed
 # map: array key=4 value=48 entries=4
 *(u32 *)(r10 -4) = 0
 r2 = r10

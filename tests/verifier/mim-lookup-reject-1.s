@@ -2,7 +2,7 @@
 # prog_type: socket_filter
 # priv: root
 # expect: reject
-# error: R1 type=map_value_or_null expected=map_ptr
+# error: R1 type=map_ptr_or_null expected=map_ptr
 # map: array key=4 value=8 entries=1
 # map: array_of_maps key=4 value=4 entries=1 inner=0
 *(u32 *)(r10 -4) = 0

@@ -1,0 +1,60 @@
+/* helpers/verify.c - verify an environment's programs and run the accepted
+ * ones trusted: the step between loading and running that BPF_PROG_LOAD
+ * is in the kernel. */
+#include "helpers/helpers_internal.h"
+#include "verifier/verifier.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen)
+{
+    struct verifier_map *maps = NULL;
+    uint32_t n_maps = 0;
+    if (verifier_maps_of_object(env->obj, &maps, &n_maps)) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < env->n_progs && !rc; i++) {
+        struct helper_prog *hp = &env->progs[i];
+        struct verifier_opts o = {.prog_type = hp->prog_type,
+                                  .expected_attach_type = hp->info->expected_attach_type,
+                                  .priv = (enum verifier_priv)priv,
+                                  .maps = maps,
+                                  .n_maps = n_maps};
+        struct verifier_result r;
+        /* the object's code (map references by index), not the relocated
+         * copy: the slots are the same, so the marks apply to hp->vm */
+        int vrc = verifier_check(hp->info->prog, &o, &r);
+        struct helper_verdict *v = &hp->verdict;
+        memset(v, 0, sizeof(*v));
+        v->verified = true;
+        v->accepted = vrc == 0 && r.accepted;
+        v->err = vrc;
+        v->error_pc = r.error_pc;
+        v->insns_processed = r.insns_processed;
+        snprintf(v->error, sizeof(v->error), "%s", r.error);
+        v->error[strcspn(v->error, "\n")] = 0;
+        if (vrc == -ENOMEM && !r.accepted) {
+            snprintf(err, errlen, "program '%s': out of memory in the verifier", hp->info->name);
+            rc = -ENOMEM;
+        } else if (v->accepted) {
+            rc = vm_set_ctx_insns(hp->vm, r.ctx_insns);
+            if (rc)
+                snprintf(err, errlen, "out of memory");
+            else
+                vm_set_mode(hp->vm, VM_MODE_TRUSTED);
+        }
+        verifier_result_free(&r);
+    }
+    free(maps);
+    return rc;
+}
+
+const struct helper_verdict *helper_prog_verdict(const struct helper_prog *prog)
+{
+    return &prog->verdict;
+}

@@ -1,0 +1,165 @@
+/* tests/unit/test_verifier_soundness.c - what bpfemu's verifier accepts is
+ * memory-safe: every accepted suite program (tests/verifier/) and every
+ * accepted program of the corpus objects runs in the checked interpreter
+ * on many generated packets, from empty and from randomly filled maps, and
+ * no run may fault on a memory access (helper_test_run's -EFAULT: an
+ * access outside everything the program may touch, or an uninitialised
+ * stack read). Inputs a test run refuses (-EINVAL) are not runs. */
+#include <criterion/criterion.h>
+
+#include "tests/unit/corpus_run.h"
+#include "tests/unit/verifier_suite.h"
+#include "tools/kdiff.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SOUND_PACKETS 200  /* per program and map filling */
+#define SOUND_FILLINGS 3   /* empty maps, then two random fillings */
+
+static const char *suite_dir(void)
+{
+    const char *d = getenv("VERIFIER_SUITE");
+    return d ? d : "verifier";
+}
+
+/* Run e on generated packets; the first fault in `why` (1), else 0. */
+static int run_packets(struct kd_emu *e, uint64_t seed, char *why, size_t whylen,
+                       unsigned *runs)
+{
+    uint8_t pkt[1600];
+    for (unsigned fill = 0; fill < SOUND_FILLINGS; fill++) {
+        if (fill)
+            kd_seed_maps(e, NULL, seed * 31 + fill);
+        for (unsigned j = 0; j < SOUND_PACKETS; j++) {
+            size_t len = kd_random_packet(seed * 7919 + fill * 1000 + j, pkt, 1500);
+            struct kd_input in = {pkt, len, NULL, 0, 0};
+            struct kd_result r;
+            kd_emu_run(e, &in, &r);
+            int rc = r.rc;
+            if (rc == -EFAULT)
+                snprintf(why, whylen, "packet %u of filling %u (%zu bytes): %s", j, fill, len,
+                         r.err);
+            kd_result_free(&r);
+            if (rc == -EFAULT)
+                return 1;
+            *runs += rc == 0;
+        }
+    }
+    return 0;
+}
+
+static bool runnable_type(uint32_t t)
+{
+    return t == BPF_PROG_TYPE_XDP || t == BPF_PROG_TYPE_SCHED_CLS ||
+           t == BPF_PROG_TYPE_SCHED_ACT || t == BPF_PROG_TYPE_SOCKET_FILTER;
+}
+
+Test(verifier_soundness, accepted_suite_programs_run_without_faults, .timeout = 600)
+{
+    unsigned n = 0, programs = 0, runs = 0, faults = 0;
+    char **files = vsuite_list(suite_dir(), &n);
+    cr_assert_not_null(files, "cannot read the suite directory %s", suite_dir());
+    for (unsigned i = 0; i < n; i++) {
+        char path[1024], err[512];
+        snprintf(path, sizeof path, "%s/%s", suite_dir(), files[i]);
+        struct vsuite_case c;
+        cr_assert_eq(vsuite_load(path, &c, err, sizeof err), 0, "%s: %s", files[i], err);
+        struct verifier_opts o;
+        struct verifier_result r;
+        vsuite_opts(&c, &o, 0);
+        bool ok = verifier_check(c.prog, &o, &r) == 0 && r.accepted;
+        verifier_result_free(&r);
+        bool mim = false;
+        for (unsigned m = 0; m < c.n_maps; m++)
+            mim |= c.maps[m].inner != 0; /* kd_emu_from_raw makes no map-in-map */
+        if (!ok || !runnable_type(c.prog_type) || mim) {
+            vsuite_free(&c);
+            continue;
+        }
+        struct gen_program gp;
+        memset(&gp, 0, sizeof gp);
+        gp.seed = i + 1;
+        gp.prog_type = c.prog_type;
+        gp.priv = c.priv;
+        gp.prog = c.prog;
+        gp.n_maps = c.n_maps;
+        for (unsigned m = 0; m < c.n_maps; m++)
+            gp.maps[m] = (struct gen_map){c.maps[m].type, c.maps[m].key_size, c.maps[m].value_size,
+                                          c.maps[m].max_entries, c.maps[m].flags, 0};
+        struct helper_env_opts eo;
+        memset(&eo, 0, sizeof eo);
+        eo.ncpus = 1;
+        eo.budget = 10000000;
+        struct kd_emu *e = NULL;
+        cr_assert_eq(kd_emu_from_raw(&gp, &eo, &e, err, sizeof err), 0, "%s: %s", files[i], err);
+        char why[512];
+        if (run_packets(e, gp.seed, why, sizeof why, &runs)) {
+            cr_log_error("%s: accepted by the verifier, but its checked run faulted on %s",
+                         files[i], why);
+            faults++;
+        }
+        programs++;
+        kd_emu_destroy(e);
+        vsuite_free(&c);
+    }
+    vsuite_list_free(files);
+    printf("verifier soundness: %u accepted suite programs, %u runs, %u faulted\n", programs,
+           runs, faults);
+    cr_expect_gt(programs, 100, "only %u accepted suite programs ran", programs);
+    cr_expect_eq(faults, 0, "%u accepted suite programs faulted (see above)", faults);
+}
+
+Test(verifier_soundness, accepted_corpus_programs_run_without_faults, .timeout = 600)
+{
+    size_t nm;
+    const struct corpus_entry *man = corpus_manifest(&nm);
+    cr_assert(nm > 0, "no corpus manifest (make -C corpus)");
+    unsigned programs = 0, runs = 0, faults = 0;
+    for (size_t i = 0; i < nm; i++) {
+        char path[512], err[1024];
+        snprintf(path, sizeof path, "%s/%s.o", corpus_dir(), man[i].object);
+        struct kd_emu *probe = NULL;
+        struct helper_env_opts eo;
+        memset(&eo, 0, sizeof eo);
+        eo.ncpus = 1;
+        eo.budget = 10000000;
+        /* every program of the object: its own test-run entry point */
+        cr_assert_eq(kd_emu_from_obj(path, man[i].prog, &eo, &probe, err, sizeof err), 0, "%s", err);
+        struct verifier_map *maps = NULL;
+        uint32_t n_maps = 0;
+        cr_assert_eq(verifier_maps_of_object(probe->obj, &maps, &n_maps), 0);
+        for (uint32_t p = 0; p < probe->obj->n_progs; p++) {
+            const struct vm_obj_prog *pi = &probe->obj->progs[p];
+            struct helper_prog *hp = helper_env_prog(probe->env, pi->name);
+            cr_assert_not_null(hp);
+            struct verifier_opts o = {.prog_type = helper_prog_type(hp),
+                                      .expected_attach_type = pi->expected_attach_type,
+                                      .maps = maps,
+                                      .n_maps = n_maps};
+            struct verifier_result r;
+            bool ok = verifier_check(pi->prog, &o, &r) == 0 && r.accepted;
+            verifier_result_free(&r);
+            if (!ok)
+                continue;
+            struct kd_emu *e = NULL;
+            cr_assert_eq(kd_emu_from_obj(path, pi->name, &eo, &e, err, sizeof err), 0, "%s", err);
+            char why[512];
+            if (run_packets(e, i * 100 + p + 1, why, sizeof why, &runs)) {
+                cr_log_error("%s %s: accepted by the verifier, but its checked run faulted on %s",
+                             man[i].object, pi->name, why);
+                faults++;
+            }
+            programs++;
+            kd_emu_destroy(e);
+        }
+        free(maps);
+        kd_emu_destroy(probe);
+    }
+    printf("verifier soundness: %u accepted corpus programs, %u runs, %u faulted\n", programs,
+           runs, faults);
+    cr_expect_gt(programs, 10, "only %u accepted corpus programs ran", programs);
+    cr_expect_eq(faults, 0, "%u accepted corpus programs faulted (see above)", faults);
+}
