@@ -2,6 +2,7 @@
  * ones trusted: the step between loading and running that BPF_PROG_LOAD
  * is in the kernel. */
 #include "helpers/helpers_internal.h"
+#include "jit/jit.h"
 #include "verifier/verifier.h"
 
 #include <errno.h>
@@ -42,9 +43,15 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
             snprintf(err, errlen, "program '%s': out of memory in the verifier", hp->info->name);
             rc = -ENOMEM;
         } else if (v->accepted) {
+            char jerr[VM_ERR_LEN];
             rc = vm_set_ctx_insns(hp->vm, r.ctx_insns);
             if (rc)
                 snprintf(err, errlen, "out of memory");
+            /* JIT-compiled environments: trusted native code too, built
+             * after the marks (the checked code stays for checked runs) */
+            else if (env->opts.jit &&
+                     (rc = jit_compile(hp->vm, env->opts.jit | JIT_TRUSTED, jerr, sizeof jerr)))
+                snprintf(err, errlen, "program '%s': %s", hp->info->name, jerr);
             else
                 vm_set_mode(hp->vm, VM_MODE_TRUSTED);
         }

@@ -13,8 +13,10 @@
  * compiled without checks: JIT_CHECKED code checks every access the way the
  * checked interpreter does and the instruction budget at every taken jump
  * and call. JIT_TRUSTED code has no checks and no budget (for verified
- * programs, as VM_MODE_TRUSTED): accesses are plain loads and stores, and
- * r1..r5 are clobbered by calls. Both may be compiled; the VM's mode
+ * programs, as VM_MODE_TRUSTED): accesses are plain loads and stores,
+ * except the context accesses the verifier marked (vm_set_ctx_insns,
+ * before compiling), which go through the ctx accessors as in checked
+ * code; r1..r5 are clobbered by calls. Both may be compiled; the VM's mode
  * (vm_set_mode) picks one at each run, and a mode that was not compiled runs
  * in the interpreter. Both modes count executed instructions (per basic
  * block, corrected at faults), so insns_executed always matches.

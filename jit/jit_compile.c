@@ -88,6 +88,9 @@ struct jc {
     const struct vm_prog *prog;
     uint32_t len;
     bool checked, harden, bmi2, has_calls, r10_ro;
+    /* trusted code of a verified program: its ctx loads and stores
+     * (vm_get_ctx_insns), which go through the accessors as in checked code */
+    const uint8_t *ctx_insns;
     struct xbuf b;
     /* analysis */
     uint8_t *leader;       /* len + 1 */
@@ -589,7 +592,7 @@ static void emit_mem(struct jc *c, uint32_t pc, const struct bpf_insn *in)
     int16_t off = in->off;
     bool atomic = mk == MK_ATOMIC;
 
-    bool unchecked = !c->checked ||
+    bool unchecked = (!c->checked && !(c->ctx_insns && c->ctx_insns[pc])) ||
                      (breg == 10 && c->r10_ro && off >= -(int)VM_STACK_SIZE &&
                       off + (int)size <= 0 && (!atomic || off % (int)size == 0));
     if (unchecked) {
@@ -1696,6 +1699,7 @@ int jit_build_image(const struct vm *vm, bool checked, unsigned flags, struct ji
     c.prog = vm_get_prog(vm);
     c.len = c.prog->len;
     c.checked = checked;
+    c.ctx_insns = checked ? NULL : vm_get_ctx_insns(vm);
     c.harden = flags & JIT_HARDEN;
     c.bmi2 = !(flags & JIT_NO_BMI2) && cpu_has_bmi2();
     int rc = analyse(&c);

@@ -25,7 +25,7 @@
 #define BENCH_MAX_WARMUP 100000ull
 
 static const char bench_help[] =
-    "usage: bpfemu bench PROGRAM PACKET REPEAT [--jit]\n"
+    "usage: bpfemu bench PROGRAM PACKET REPEAT [--jit] [--no-verify]\n"
     "\n"
     "Run the XDP program PROGRAM (raw bytecode .bin, or an ELF .o whose maps are\n"
     "created zero-filled and whose ctx loads are answered as the kernel rewrites them)\n"
@@ -34,16 +34,20 @@ static const char bench_help[] =
     "  NS_PER_RUN RETVAL\n"
     "(\"%.3f %u\": the timed loop's ns per run, the low 32 bits of r0).\n"
     "r1 points to a struct xdp_md whose data/data_end are 32-bit pointers to\n"
-    "the packet (mapped below 4 GiB). Runs are checked (with --jit: checked native\n"
-    "code from the x86-64 JIT, compiled before timing).\n"
+    "the packet (mapped below 4 GiB). An ELF .o is verified first (as bpfemu run\n"
+    "does) and runs trusted, as the kernel runs what it verified; raw .bin\n"
+    "programs, objects with --no-verify and programs the verifier rejects (a note\n"
+    "on stderr) run checked. --jit: native code\n"
+    "from the x86-64 JIT, compiled before timing.\n"
     "\n"
     "options:\n"
-    "  --jit    run the program compiled by the x86-64 JIT\n"
-    "  --help   this text\n"
+    "  --jit        run the program compiled by the x86-64 JIT\n"
+    "  --no-verify  an object: do not verify, run it checked\n"
+    "  --help       this text\n"
     "\n"
     "Exit status: 0 ok, 1 a run failed, 2 not supported or bad usage.\n";
 
-enum { OPT_HELP = 1, OPT_JIT, OPT_INTERP };
+enum { OPT_HELP = 1, OPT_JIT, OPT_INTERP, OPT_NO_VERIFY };
 
 /* A program that calls a helper we do not provide cannot be benchmarked:
  * say so before running ("not supported", exit 2). */
@@ -70,13 +74,14 @@ int cmd_bench(int argc, char **argv)
     static const struct cli_opt opts[] = {
         {"--help", false, OPT_HELP}, {"-h", false, OPT_HELP},
         {"--jit", false, OPT_JIT},   {"--interp", false, OPT_INTERP},
+        {"--no-verify", false, OPT_NO_VERIFY},
         {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
     const char *pos[3] = {NULL, NULL, NULL}, *val;
     int npos = 0, id;
-    bool jit = false;
+    bool jit = false, no_verify = false;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
         switch (id) {
         case CLI_OPT_ERROR:
@@ -89,6 +94,9 @@ int cmd_bench(int argc, char **argv)
             break;
         case OPT_INTERP:
             jit = false;
+            break;
+        case OPT_NO_VERIFY:
+            no_verify = true;
             break;
         case CLI_OPT_POSITIONAL:
             if (npos == 3) {
@@ -115,7 +123,7 @@ int cmd_bench(int argc, char **argv)
         bool elf = vm_is_elf(head, head_len);
         free(head);
         if (elf)
-            return bench_object(prog_path, pkt_path, repeat, jit ? JIT_CHECKED : 0);
+            return bench_object(prog_path, pkt_path, repeat, jit ? JIT_CHECKED : 0, !no_verify);
     }
     int rc = CLI_EXIT_BAD_INPUT;
     struct vm_prog *prog = NULL;

@@ -472,7 +472,7 @@ int cmd_replay(int argc, char **argv)
     struct helper_prog *prog = pick(file, env, obj, section);
     if (!prog)
         goto out;
-    if (!no_verify && object_verify(file, env, prog, priv))
+    if (!no_verify && object_verify(file, env, prog, priv, true))
         goto out;
     if ((coverage || annotate) && cov_cli_enable(env))
         goto out;

@@ -21,10 +21,11 @@ struct run_obj_opts {
 int object_open(const char *file, struct vm_object **obj, char *err, size_t errlen);
 int run_object(const struct run_obj_opts *o);
 /* Verify env's programs (helper_env_verify): accepted ones run trusted.
- * `prog` rejected: "FILE: program 'P' is rejected by the verifier ..." and
- * CLI_EXIT_BAD_INPUT; another program of the object rejected: a note on
- * stderr (it runs checked). 0 when prog may run. */
-int object_verify(const char *file, struct helper_env *env, struct helper_prog *prog, int priv);
+ * `prog` rejected and must_accept: "FILE: program 'P' is rejected by the
+ * verifier ..." and CLI_EXIT_BAD_INPUT; any other rejected program: a note
+ * on stderr (it runs checked). 0 when prog may run. */
+int object_verify(const char *file, struct helper_env *env, struct helper_prog *prog, int priv,
+                  bool must_accept);
 /* The help lines of --no-verify and --priv. */
 #define VERIFY_CLI_HELP                                                                 \
     "  --no-verify      run without verifying first: checked (every access and the\n"  \
@@ -35,7 +36,7 @@ int object_verify(const char *file, struct helper_env *env, struct helper_prog *
 /* `bpfemu bench OBJ PACKET REPEAT`: the object's XDP program (section
  * "xdp", else its only program), maps zero-filled, timed as the bench
  * harness wants: prints "NS_PER_RUN RETVAL". `jit`: jit/jit.h flags (0:
- * the interpreter). */
-int bench_object(const char *file, const char *packet, uint64_t repeat, unsigned jit);
+ * the interpreter); `verify`: verify first and run trusted (object_verify). */
+int bench_object(const char *file, const char *packet, uint64_t repeat, unsigned jit, bool verify);
 
 #endif

@@ -987,7 +987,7 @@ Test(replay, kernel_differential, .timeout = 300)
             enum { RP_VERIFIED = 1u << 30 };
             static const unsigned engines[] = {0, RP_VERIFIED,
 #if defined(__x86_64__)
-                                               JIT_CHECKED
+                                               JIT_CHECKED, RP_VERIFIED | JIT_CHECKED
 #endif
             };
             for (size_t en = 0; en < sizeof engines / sizeof engines[0]; en++) {
@@ -1035,9 +1035,10 @@ Test(replay, kernel_differential, .timeout = 300)
                     if (!same && mismatches++ < 3)
                         cr_expect_fail("%s %s packet %lu (%s): kernel '%.80s', replay %s (%s)",
                                        m[i].object, caps[k], idx,
-                                       engines[en] == RP_VERIFIED ? "verified, trusted"
-                                       : engines[en]              ? "JIT"
-                                                                  : "interpreter",
+                                       engines[en] == RP_VERIFIED   ? "verified, interpreter"
+                                       : engines[en] & RP_VERIFIED ? "verified, JIT"
+                                       : engines[en]               ? "JIT"
+                                                                   : "interpreter",
                                        lines[l], mine, r->comment);
                 }
                 cr_expect_eq(compared, f.n, "%s %s: %zu kernel lines for %zu packets", m[i].object,

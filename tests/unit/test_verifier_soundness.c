@@ -4,11 +4,15 @@
  * on many generated packets, from empty and from randomly filled maps, and
  * no run may fault on a memory access (helper_test_run's -EFAULT: an
  * access outside everything the program may touch, or an uninitialised
- * stack read). Inputs a test run refuses (-EINVAL) are not runs. */
+ * stack read). Inputs a test run refuses (-EINVAL) are not runs.
+ * And trusted code is the checked interpreter, faster: every accepted suite
+ * program, verified and run trusted through the JIT, gives the same
+ * results and maps as the checked interpreter on the same packets. */
 #include <criterion/criterion.h>
 
 #include "tests/unit/corpus_run.h"
 #include "tests/unit/verifier_suite.h"
+#include "jit/jit.h"
 #include "tools/kdiff.h"
 
 #include <errno.h>
@@ -162,4 +166,97 @@ Test(verifier_soundness, accepted_corpus_programs_run_without_faults, .timeout =
            runs, faults);
     cr_expect_gt(programs, 10, "only %u accepted corpus programs ran", programs);
     cr_expect_eq(faults, 0, "%u accepted corpus programs faulted (see above)", faults);
+}
+
+/* r0, packet, ctx and maps after each packet: checked interpreter vs the
+ * verified program's trusted JIT code */
+static int compare_trusted(struct kd_emu *chk, struct kd_emu *tru, uint64_t seed, char *why,
+                           size_t whylen)
+{
+    uint8_t pkt[1600];
+    kd_seed_maps(chk, NULL, seed);
+    kd_seed_maps(tru, NULL, seed);
+    for (unsigned j = 0; j < SOUND_PACKETS; j++) {
+        size_t len = kd_random_packet(seed * 7919 + j, pkt, 1500);
+        struct kd_input in = {pkt, len, NULL, 0, 0};
+        struct kd_result a, b;
+        struct kd_diff d;
+        kd_emu_run(chk, &in, &a);
+        kd_emu_run(tru, &in, &b);
+        int c = kd_compare_results(&a, &b, &d);
+        kd_result_free(&a);
+        kd_result_free(&b);
+        if (!c) {
+            struct kd_maps ma, mb;
+            kd_emu_dump(chk, &ma);
+            kd_emu_dump(tru, &mb);
+            c = kd_compare_maps(&ma, &mb, NULL, 0, &d);
+            kd_maps_free(&ma);
+            kd_maps_free(&mb);
+        }
+        if (c) {
+            snprintf(why, whylen, "packet %u (%zu bytes): %.60s %.60s: checked %.150s, trusted JIT %.150s",
+                     j, len, d.what, d.where, d.kernel, d.emu);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+Test(verifier_soundness, trusted_jit_matches_the_checked_interpreter, .timeout = 600)
+{
+#if !defined(__x86_64__)
+    cr_skip_test("the JIT is x86-64 only");
+#endif
+    unsigned n = 0, programs = 0, diffs = 0;
+    char **files = vsuite_list(suite_dir(), &n);
+    cr_assert_not_null(files);
+    for (unsigned i = 0; i < n; i++) {
+        char path[1024], err[512];
+        snprintf(path, sizeof path, "%s/%s", suite_dir(), files[i]);
+        struct vsuite_case c;
+        cr_assert_eq(vsuite_load(path, &c, err, sizeof err), 0, "%s: %s", files[i], err);
+        bool mim = false;
+        for (unsigned m = 0; m < c.n_maps; m++)
+            mim |= c.maps[m].inner != 0;
+        if (!runnable_type(c.prog_type) || mim || !c.expect_accept) {
+            vsuite_free(&c);
+            continue;
+        }
+        struct gen_program gp;
+        memset(&gp, 0, sizeof gp);
+        gp.seed = i + 1;
+        gp.prog_type = c.prog_type;
+        gp.priv = c.priv;
+        gp.prog = c.prog;
+        gp.n_maps = c.n_maps;
+        for (unsigned m = 0; m < c.n_maps; m++)
+            gp.maps[m] = (struct gen_map){c.maps[m].type, c.maps[m].key_size, c.maps[m].value_size,
+                                          c.maps[m].max_entries, c.maps[m].flags, 0};
+        struct helper_env_opts eo;
+        memset(&eo, 0, sizeof eo);
+        eo.ncpus = 1;
+        eo.budget = 10000000;
+        struct kd_emu *chk = NULL, *tru = NULL;
+        cr_assert_eq(kd_emu_from_raw(&gp, &eo, &chk, err, sizeof err), 0, "%s: %s", files[i], err);
+        eo.jit = JIT_CHECKED;
+        cr_assert_eq(kd_emu_from_raw(&gp, &eo, &tru, err, sizeof err), 0, "%s: %s", files[i], err);
+        cr_assert_eq(helper_env_verify(tru->env, c.priv, err, sizeof err), 0, "%s", err);
+        if (helper_prog_verdict(tru->prog)->accepted) {
+            char why[1024];
+            if (compare_trusted(chk, tru, gp.seed, why, sizeof why)) {
+                cr_log_error("%s: %s", files[i], why);
+                diffs++;
+            }
+            programs++;
+        }
+        kd_emu_destroy(chk);
+        kd_emu_destroy(tru);
+        vsuite_free(&c);
+    }
+    vsuite_list_free(files);
+    printf("trusted JIT vs checked interpreter: %u accepted suite programs, %u differ\n", programs,
+           diffs);
+    cr_expect_gt(programs, 100, "only %u accepted suite programs ran", programs);
+    cr_expect_eq(diffs, 0, "%u accepted suite programs differ (see above)", diffs);
 }
