@@ -30,6 +30,9 @@ struct maps_attr {
     char name[64];
     /* map-in-map: the inner maps' shape (type, sizes) */
     const struct maps_attr *inner;
+    /* the value holds a struct bpf_spin_lock (from BTF): BPF_F_LOCK updates
+     * need one (-EINVAL otherwise, as map_update_elem checks) */
+    bool has_spin_lock;
 };
 
 /* Create a map; the attributes are checked as BPF_MAP_CREATE checks them

@@ -216,6 +216,8 @@ static long array_update_check(const struct maps_map *m, uint32_t idx, uint64_t 
     uint64_t allowed_lock = percpu ? 0 : BPF_F_LOCK;
     if ((flags & ~allowed_lock) > BPF_EXIST)
         return -EINVAL;
+    if ((flags & BPF_F_LOCK) && !m->attr.has_spin_lock)
+        return -EINVAL;
     if (idx >= m->attr.max_entries)
         return -E2BIG;  /* every element exists: none can be added */
     if (flags & BPF_NOEXIST)

@@ -370,6 +370,8 @@ static long htab_update(struct maps_map *m, const void *key, const void *value, 
     uint64_t lock_bit = (mode & UPD_LOCK_OK) ? BPF_F_LOCK : 0;
     if ((flags & ~lock_bit) > BPF_EXIST)
         return -EINVAL;
+    if ((flags & BPF_F_LOCK) && !m->attr.has_spin_lock)
+        return -EINVAL;
     uint64_t op = flags & ~(uint64_t)BPF_F_LOCK;
     if (h->percpu && !(mode & UPD_USER) && cpu >= m->ncpus)
         return -EINVAL;

@@ -30,6 +30,23 @@ static int find_map_def(const struct vm_object *obj, const char *name)
     return -1;
 }
 
+/* Does BTF type `id` hold a struct bpf_spin_lock (directly or in a
+ * nested struct)? The kernel finds it the same way (btf_record). */
+static bool has_spin_lock(const struct vm_object *obj, uint32_t id, int depth)
+{
+    struct vm_btf_type t;
+    if (!id || depth > 8 || vm_btf_type(obj, id, &t) || t.kind != VM_BTF_STRUCT)
+        return false;
+    if (!strcmp(t.name, "bpf_spin_lock"))
+        return true;
+    for (uint32_t i = 0; i < t.vlen; i++) {
+        struct vm_btf_member mb;
+        if (!vm_btf_member(obj, t.id, i, &mb) && has_spin_lock(obj, mb.type, depth + 1))
+            return true;
+    }
+    return false;
+}
+
 static int create_maps(struct helper_env *env, char *err, size_t errlen)
 {
     const struct vm_object *obj = env->obj;
@@ -47,6 +64,7 @@ static int create_maps(struct helper_env *env, char *err, size_t errlen)
         a->max_entries = d->max_entries;
         a->map_flags = d->map_flags;
         a->ncpus = ncpus;
+        a->has_spin_lock = has_spin_lock(obj, d->btf_value_type_id, 0);
         snprintf(a->name, sizeof(a->name), "%s", d->name);
         /* what libbpf adjusts before BPF_MAP_CREATE */
         if (a->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && a->max_entries == 0)

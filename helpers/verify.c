@@ -25,7 +25,8 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
                                   .expected_attach_type = hp->info->expected_attach_type,
                                   .priv = (enum verifier_priv)priv,
                                   .maps = maps,
-                                  .n_maps = n_maps};
+                                  .n_maps = n_maps,
+                                  .nr_cpus = env->opts.ncpus};
         struct verifier_result r;
         /* the object's code (map references by index), not the relocated
          * copy: the slots are the same, so the marks apply to hp->vm */

@@ -23,8 +23,10 @@ static const char jit_help[] =
     "options:\n"
     "  --section S    only the object's program with this section or function name\n"
     "  --dump         print the native code\n"
-    "  --trusted      the unchecked code verified programs will run (default: the\n"
-    "                 checked code every program runs today)\n"
+    "  --trusted      the code verified programs run: no checks but the context\n"
+    "                 accesses (an object is verified first, a rejected program\n"
+    "                 refused; a raw program has no context); default: the\n"
+    "                 checked code of unverified programs\n"
     "  --jit-harden   blind constants (as the kernel's bpf_jit_harden)\n"
     "  --att          AT&T syntax (default Intel)\n"
     "  --help         this text\n";
@@ -147,6 +149,14 @@ int cmd_jit(int argc, char **argv)
     struct helper_env *env = NULL;
     if (helper_env_create(obj, NULL, &env, err, sizeof err))
         env = NULL;
+    /* trusted code is compiled from what the verifier found (its ctx
+     * accesses): objects are verified first */
+    if ((flags & JIT_TRUSTED) && (!env || helper_env_verify(env, 0, err, sizeof err))) {
+        cli_error(in, "--trusted: %s", env ? err : "the object cannot be instantiated");
+        helper_env_destroy(env);
+        vm_object_free(obj);
+        return CLI_EXIT_BAD_INPUT;
+    }
     bool found = false;
     for (uint32_t i = 0; i < obj->n_progs && !rc; i++) {
         const struct vm_obj_prog *p = &obj->progs[i];
@@ -156,6 +166,12 @@ int cmd_jit(int argc, char **argv)
             putchar('\n');
         found = true;
         struct helper_prog *hp = env ? helper_env_prog(env, p->name) : NULL;
+        if ((flags & JIT_TRUSTED) && hp && !helper_prog_verdict(hp)->accepted) {
+            cli_error(in, "--trusted: program '%s' is rejected by the verifier: %s", p->name,
+                      helper_prog_verdict(hp)->error);
+            rc = CLI_EXIT_BAD_INPUT;
+            break;
+        }
         struct vm *vm = hp ? helper_prog_vm(hp) : NULL, *own = NULL;
         if (!vm && vm_create(p->prog, &own, err, sizeof err) != 0) {
             cli_error(in, "program '%s': %s", p->name, err);

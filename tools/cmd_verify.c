@@ -3,6 +3,7 @@
 #include "helpers/helpers.h"
 #include "tools/gen.h"
 #include "tools/json.h"
+#include "tools/kbpf.h"
 #include "tools/run_object.h"
 #include "tools/tools.h"
 #include "verifier/verifier.h"
@@ -78,6 +79,7 @@ static int verify_one(const struct verify_opts *o, const char *name, const char 
     vo.log_level = o->log_level | (o->stats ? 4 : 0);
     vo.maps = maps;
     vo.n_maps = n_maps;
+    vo.nr_cpus = kbpf_possible_cpus(); /* this machine's kernel's nr_cpu_ids */
     struct verifier_result r;
     int rc = verifier_check(prog, &vo, &r);
     bool ok = rc == 0 && r.accepted;

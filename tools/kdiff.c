@@ -98,6 +98,7 @@ void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t atta
     o.maps = vm;
     o.n_maps = n_maps;
     o.withheld_helpers = withheld;
+    o.nr_cpus = kbpf_possible_cpus();
     struct verifier_result r;
     int rc = verifier_check(prog, &o, &r);
     v->known = true;

@@ -403,6 +403,16 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
     switch (ret) {
     case HELPER_RET_INTEGER:
         v_mark_reg_unknown(env, r0);
+        /* do_refine_retval_range: a CPU number is below nr_cpu_ids */
+        if (id == BPF_FUNC_get_smp_processor_id && env->opts->nr_cpus) {
+            uint32_t max = env->opts->nr_cpus - 1;
+            r0->umin = r0->smin = 0;
+            r0->u32_min = 0;
+            r0->s32_min = 0;
+            r0->umax = r0->u32_max = max;
+            r0->smax = r0->s32_max = (int32_t)max;
+            v_reg_bounds_sync(r0);
+        }
         break;
     case HELPER_RET_VOID:
         r0->type = NOT_INIT;

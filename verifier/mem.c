@@ -528,7 +528,11 @@ static int stack_range_initialized(struct venv *env, uint32_t regno, int off, in
                 *stype = STACK_MISC;
             continue;
         }
-        if (is_spilled_reg(s) && (s->spilled.type == SCALAR_VALUE || env->allow_ptr_leaks)) {
+        /* only the spilled bytes themselves: the uninitialised bytes
+         * beside a narrow spill (fp-8=????0000) stay unreadable without
+         * allow_uninit_stack, as on this kernel (6.18.44-fc-v1300) */
+        if (is_spilled_reg(s) && *stype == STACK_SPILL &&
+            (s->spilled.type == SCALAR_VALUE || env->allow_ptr_leaks)) {
             if (write) {
                 v_mark_reg_unknown(env, &s->spilled);
                 for (int j = 0; j < 8; j++)

@@ -57,6 +57,9 @@ struct verifier_opts {
      * upstream rules (kernel builds differ: tools/kbpf.h probes the running
      * kernel); calls to them are refused as the kernel refuses them. */
     const uint8_t *withheld_helpers;
+    /* the kernel's nr_cpu_ids: bpf_get_smp_processor_id() returns less
+     * (do_refine_retval_range); 0: unknown, not refined */
+    uint32_t nr_cpus;
 };
 
 struct verifier_result {

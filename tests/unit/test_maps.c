@@ -201,8 +201,8 @@ Test(maps_array, lookup_update_errnos)
     cr_assert_eq(maps_user_update(m, &k, &v, BPF_EXIST), 0);
     cr_assert_eq(maps_user_update(m, &k, &v, BPF_NOEXIST), -EEXIST);
     cr_assert_eq(maps_user_update(m, &big, &v, BPF_ANY), -E2BIG);
-    cr_assert_eq(maps_user_update(m, &k, &v, BPF_F_LOCK), 0);
-    cr_assert_eq(maps_user_update(m, &k, &v, BPF_F_LOCK | BPF_EXIST), 0);
+    /* BPF_F_LOCK needs a struct bpf_spin_lock in the value (BTF) */
+    cr_assert_eq(maps_user_update(m, &k, &v, BPF_F_LOCK), -EINVAL);
     cr_assert_eq(maps_user_update(m, &k, &v, 3), -EINVAL);
     cr_assert_eq(maps_user_update(m, &k, &v, 8), -EINVAL);
     cr_assert_eq(maps_elem_update(m, &k, &v, BPF_NOEXIST, 0), -EEXIST);
@@ -396,8 +396,8 @@ Test(maps_hash, update_lookup_delete)
     cr_assert_eq(*p, 2);
     cr_assert_eq(maps_user_update(m, &k, &v, 3), -EINVAL);
     cr_assert_eq(maps_user_update(m, &k, &v, 8), -EINVAL);
-    cr_assert_eq(maps_user_update(m, &k, &v, BPF_F_LOCK | BPF_EXIST), 0); /* plain hash: ok */
-    cr_assert_eq(maps_user_update(m, &missing, &v, BPF_F_LOCK | BPF_EXIST), -ENOENT);
+    /* BPF_F_LOCK needs a struct bpf_spin_lock in the value (BTF) */
+    cr_assert_eq(maps_user_update(m, &k, &v, BPF_F_LOCK | BPF_EXIST), -EINVAL);
     cr_assert_eq(maps_elem_delete(m, &missing), -ENOENT);
     cr_assert_eq(maps_user_delete(m, &missing), -ENOENT);
     cr_assert_eq(maps_elem_delete(m, &k), 0);
@@ -1578,4 +1578,32 @@ Test(maps_threads, ring_concurrent_consumer)
     cr_assert_eq(rc.per_thread[0], 4000);
     cr_assert_eq(rc.per_thread[1], 4000);
     maps_destroy(ring);
+}
+
+/* BPF_F_LOCK: with a spin lock in the value, plain arrays and hashes take
+ * it (the copy is made under the map's lock); per-CPU and LRU maps never */
+Test(maps_lock, f_lock_with_a_spin_lock)
+{
+    static const uint32_t types[] = {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH,
+                                     BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_LRU_HASH};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        struct maps_attr a = {.type = types[i], .key_size = 4, .value_size = 8, .max_entries = 4,
+                              .ncpus = 1, .has_spin_lock = true};
+        struct maps_map *m = NULL;
+        char err[VM_ERR_LEN];
+        cr_assert_eq(maps_create(&a, &m, err, sizeof err), 0, "%s", err);
+        uint32_t k = 1, missing = 3;
+        uint64_t v = 7, out = 0;
+        bool ok = i < 2;
+        cr_expect_eq(maps_user_update(m, &k, &v, BPF_F_LOCK), ok ? 0 : -EINVAL, "type %u",
+                     types[i]);
+        if (ok) {
+            cr_expect_eq(maps_user_update(m, &k, &v, BPF_F_LOCK | BPF_EXIST), 0);
+            cr_expect_eq(maps_user_lookup(m, &k, &out), 0);
+            cr_expect_eq(out, 7);
+            if (types[i] == BPF_MAP_TYPE_HASH)
+                cr_expect_eq(maps_user_update(m, &missing, &v, BPF_F_LOCK | BPF_EXIST), -ENOENT);
+        }
+        maps_destroy(m);
+    }
 }

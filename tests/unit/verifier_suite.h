@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define VSUITE_MAX_ERR_LINES 4
 #define VSUITE_MAX_MAPS 8
@@ -343,6 +344,9 @@ static inline void vsuite_opts(const struct vsuite_case *c, struct verifier_opts
     o->log_level = log_level;
     o->maps = c->maps;
     o->n_maps = c->n_maps;
+    /* as the kernel here bounds bpf_get_smp_processor_id() */
+    long cpus = sysconf(_SC_NPROCESSORS_CONF);
+    o->nr_cpus = cpus > 0 ? (uint32_t)cpus : 1;
 }
 
 /* Does `log` hold the lines `lines[0..n)` consecutively? The first may end
