@@ -1,7 +1,7 @@
 /* helpers/api_obj.c - the object part of include/bpfemu.h (objects, maps,
  * test runs, helper mocks and call recording) over vm/ and helpers/. */
 #include "bpfemu.h"
-#include "helpers/helpers.h"
+#include "helpers/helpers_internal.h"
 #include "jit/jit.h"
 
 #include <errno.h>
@@ -51,34 +51,12 @@ int bpfemu_obj_set_jit(bpfemu_obj *o, bool on, char *err, size_t errlen)
 bpfemu_obj *bpfemu_obj_open(const char *path, const struct bpfemu_obj_opts *opts, char *err,
                             size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    uint8_t *buf;
+    size_t len;
+    char msg[512];
+    if (helper_read_file(path, &buf, &len, msg, sizeof msg)) {
         if (err && errlen)
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) {
-            uint8_t *g = cap < ((size_t)256 << 20) ? realloc(buf, cap * 2) : NULL;
-            if (!g) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = g;
-            cap *= 2;
-        }
-    }
-    bool rerr = ferror(f);
-    fclose(f);
-    if (!buf || rerr) {
-        free(buf);
-        if (err && errlen)
-            snprintf(err, errlen, "%s: %s", path, rerr ? "read error" : "too large or out of memory");
+            snprintf(err, errlen, "%s", msg);
         return NULL;
     }
     const char *base = strrchr(path, '/');

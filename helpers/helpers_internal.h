@@ -26,6 +26,17 @@ struct helper_prog {
 
 struct helper_net;
 
+/* eth_type_trans's pkt_type and protocol for an skb test run, for a device
+ * with address `mac` and broadcast address `bcast` (loopback's is all
+ * zero, not ff:..:ff) (helpers/test_run_skb.c). */
+struct helper_skb;
+void helper_eth_type_trans(struct helper_skb *s, const uint8_t *eth, size_t len,
+                           const uint8_t *mac, const uint8_t *bcast);
+
+/* Read a whole file (at most 256 MiB) into a malloc'd buffer: 0, or a
+ * negative errno with "PATH: why" in err (helpers/file_read.c). */
+int helper_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen);
+
 struct helper_env {
     const struct vm_object *obj;
     const struct helper_net *net; /* bpf_fib_lookup's devices and routes, or NULL */

@@ -439,28 +439,6 @@ static int setup_xdp(struct helper_session *s, const uint8_t *data, size_t len,
     return 0;
 }
 
-/* eth_type_trans (see test_run_skb.c). */
-static void eth_type_trans(struct helper_skb *sk, const uint8_t *eth, size_t len, const uint8_t *mac,
-                           const uint8_t *bcast)
-{
-    if (memcmp(eth, mac, 6)) {
-        if (eth[0] & 1)
-            sk->pkt_type = memcmp(eth, bcast, 6) ? PACKET_MULTICAST : PACKET_BROADCAST;
-        else
-            sk->pkt_type = PACKET_OTHERHOST;
-    } else {
-        sk->pkt_type = PACKET_HOST;
-    }
-    uint16_t proto;
-    memcpy(&proto, eth + 12, 2);
-    if (be16(proto) >= ETH_P_802_3_MIN)
-        sk->protocol = proto;
-    else if (len >= HELPER_ETH_HLEN + 2 && eth[14] == 0xff && eth[15] == 0xff)
-        sk->protocol = be16(ETH_P_802_3);
-    else
-        sk->protocol = be16(ETH_P_802_2);
-}
-
 static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
                      const struct helper_pkt_meta *meta, struct helper_pkt_result *res)
 {
@@ -504,7 +482,7 @@ static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
     sk->network_header = SKB_HEADROOM + HELPER_ETH_HLEN;
     sk->mac_header_len = HELPER_ETH_HLEN;
     sk->ifindex = ifindex;
-    eth_type_trans(sk, p->data, len, dev_mac, ifindex == 1 ? lo_mac : eth_bcast);
+    helper_eth_type_trans(sk, p->data, len, dev_mac, ifindex == 1 ? lo_mac : eth_bcast);
     size_t l3 = len - HELPER_ETH_HLEN;
     const uint8_t *ip = p->data + HELPER_ETH_HLEN;
     if (sk->protocol == be16(ETH_P_IP)) {

@@ -120,10 +120,9 @@ static const char *ctx_bad_field(const struct __sk_buff *ctx)
     return NULL;
 }
 
-/* eth_type_trans's pkt_type and protocol, for a device with address `mac`
- * and broadcast address `bcast` (loopback's is all zero, not ff:..:ff). */
-static void eth_type_trans(struct helper_skb *s, const uint8_t *eth, size_t len, const uint8_t *mac,
-                           const uint8_t *bcast)
+/* eth_type_trans's pkt_type and protocol (see helpers_internal.h). */
+void helper_eth_type_trans(struct helper_skb *s, const uint8_t *eth, size_t len,
+                           const uint8_t *mac, const uint8_t *bcast)
 {
     if (memcmp(eth, mac, 6)) {
         if (eth[0] & 1)
@@ -206,7 +205,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     s->mac_header_len = HELPER_ETH_HLEN;
     s->ifindex = ifindex;
     static const uint8_t eth_bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    eth_type_trans(s, p->data, size, dev_mac, ifindex == 1 ? lo_mac : eth_bcast);
+    helper_eth_type_trans(s, p->data, size, dev_mac, ifindex == 1 ? lo_mac : eth_bcast);
     size_t l3 = size - HELPER_ETH_HLEN;
     const uint8_t *ip = p->data + HELPER_ETH_HLEN;
     if (s->protocol == be16(ETH_P_IP)) {

@@ -1,6 +1,7 @@
 /* helpers/testkit.c - include/bpfemu_test.h: an object opened for a test,
  * typed map entries, packets and ctx from text, runs, and what the run
  * left behind (helper mocks: helpers/testkit_mock.c). */
+#include "helpers/helpers_internal.h"
 #include "helpers/testkit_int.h"
 
 #include <errno.h>
@@ -20,40 +21,6 @@ int tk_fail(bpfemu_test *t, int rc, const char *fmt, ...)
     return rc;
 }
 
-static int read_all(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -errno;
-    }
-    size_t cap = 1 << 16, n = 0, got;
-    uint8_t *b = malloc(cap);
-    while (b && (got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            uint8_t *g = cap < ((size_t)256 << 20) ? realloc(b, cap * 2) : NULL;
-            if (!g) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = g;
-            cap *= 2;
-        }
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        free(b);
-        snprintf(err, errlen, "%s: %s", path, bad ? "read error" : "too large or out of memory");
-        return bad ? -EIO : -ENOMEM;
-    }
-    *buf = b;
-    *len = n;
-    return 0;
-}
-
 bpfemu_test *bpfemu_test_open_opts(const char *path, const char *prog,
                                    const struct bpfemu_obj_opts *opts, char *err, size_t errlen)
 {
@@ -67,7 +34,7 @@ bpfemu_test *bpfemu_test_open_opts(const char *path, const char *prog,
     }
     char *real = realpath(path, NULL);
     t->path = real ? real : strdup(path);
-    if (!t->path || read_all(path, &buf, &len, e, sizeof e))
+    if (!t->path || helper_read_file(path, &buf, &len, e, sizeof e))
         goto fail;
     const char *base = strrchr(path, '/');
     struct helper_env_opts eo = {0};

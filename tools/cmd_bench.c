@@ -117,14 +117,8 @@ int cmd_bench(int argc, char **argv)
     if (!cli_parse_count_opt("REPEAT", pos[2], &repeat))
         return CLI_EXIT_BAD_INPUT;
 
-    uint8_t *head;
-    size_t head_len;
-    if (cli_read_file_errno(prog_path, &head, &head_len) == 0) {
-        bool elf = vm_is_elf(head, head_len);
-        free(head);
-        if (elf)
-            return bench_object(prog_path, pkt_path, repeat, jit ? JIT_CHECKED : 0, !no_verify);
-    }
+    if (cli_is_elf_file(prog_path))
+        return bench_object(prog_path, pkt_path, repeat, jit ? JIT_CHECKED : 0, !no_verify);
     int rc = CLI_EXIT_BAD_INPUT;
     struct vm_prog *prog = NULL;
     struct vm *vm = NULL;

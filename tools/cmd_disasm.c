@@ -133,14 +133,8 @@ int cmd_disasm(int argc, char **argv)
         cli_error("disasm", "missing FILE (see bpfemu disasm --help)");
         return CLI_EXIT_BAD_INPUT;
     }
-    uint8_t *head;
-    size_t head_len;
-    if (strcmp(in, "-") != 0 && cli_read_file_errno(in, &head, &head_len) == 0) {
-        bool elf = vm_is_elf(head, head_len);
-        free(head);
-        if (elf)
-            return disasm_object(in, list, section);
-    }
+    if (cli_is_elf_file(in))
+        return disasm_object(in, list, section);
     if (list || section) {
         cli_error(in, "--list and --section need an ELF object");
         return CLI_EXIT_BAD_INPUT;

@@ -113,14 +113,7 @@ int cmd_jit(int argc, char **argv)
         cli_error("jit", "missing FILE (see bpfemu jit --help)");
         return CLI_EXIT_BAD_INPUT;
     }
-    uint8_t *head;
-    size_t head_len;
-    bool elf = false;
-    if (strcmp(in, "-") != 0 && cli_read_file_errno(in, &head, &head_len) == 0) {
-        elf = vm_is_elf(head, head_len);
-        free(head);
-    }
-    if (!elf) {
+    if (!cli_is_elf_file(in)) {
         if (section) {
             cli_error(in, "--section needs an ELF object");
             return CLI_EXIT_BAD_INPUT;

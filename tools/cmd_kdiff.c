@@ -248,12 +248,7 @@ static int kdiff_main(const struct kd_opts *o)
         memcpy(pkts[0].data, o->data ? fbuf : kd_default_packet, pkts[0].len);
     }
 
-    uint8_t head[4] = {0};
-    FILE *hf = fopen(o->file, "rb");
-    size_t hn = hf ? fread(head, 1, 4, hf) : 0;
-    if (hf)
-        fclose(hf);
-    bool elf = vm_is_elf(head, hn);
+    bool elf = cli_is_elf_file(o->file);
     const char *progname = o->section ? o->section : cli_basename(o->file);
     struct helper_env_opts eo;
     memset(&eo, 0, sizeof eo);

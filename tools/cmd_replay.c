@@ -144,26 +144,6 @@ static bool parse_shard(const char *val, uint32_t *k, uint32_t *n)
     return false;
 }
 
-static struct helper_prog *pick(const char *file, struct helper_env *env,
-                                const struct vm_object *obj, const char *section)
-{
-    if (section) {
-        struct helper_prog *p = helper_env_prog(env, section);
-        if (!p)
-            cli_error(file, "no program or section named '%s' (bpfemu disasm --list %s shows them)",
-                      section, file);
-        return p;
-    }
-    if (obj->n_progs == 1)
-        return helper_env_prog(env, obj->progs[0].name);
-    if (obj->n_progs == 0)
-        cli_error(file, "the object has no programs");
-    else
-        cli_error(file, "the object has %u programs: choose one with --section (bpfemu disasm --list %s)",
-                  obj->n_progs, file);
-    return NULL;
-}
-
 static void print_note(void *ctx, const char *msg) { cli_error((const char *)ctx, "note: %s", msg); }
 
 static void summary_text(const struct replay_stats *st, const struct vm_obj_prog *info,
@@ -469,7 +449,7 @@ int cmd_replay(int argc, char **argv)
         cli_error(map_in, "%s", err);
         goto out;
     }
-    struct helper_prog *prog = pick(file, env, obj, section);
+    struct helper_prog *prog = object_pick_prog(file, env, obj, section);
     if (!prog)
         goto out;
     if (!no_verify && object_verify(file, env, prog, priv, true))

@@ -89,21 +89,6 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* True when FILE starts with the ELF magic (unreadable files are left to the
- * loader to report). */
-static bool is_elf_file(const char *file)
-{
-    if (strcmp(file, "-") == 0)
-        return false;
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return false;
-    uint8_t magic[4] = {0};
-    size_t n = fread(magic, 1, 4, f);
-    fclose(f);
-    return vm_is_elf(magic, n);
-}
-
 int cmd_run(int argc, char **argv)
 {
     static const struct cli_opt opts[] = {
@@ -232,7 +217,7 @@ int cmd_run(int argc, char **argv)
         cli_error("run", "missing FILE (see bpfemu run --help)");
         return CLI_EXIT_BAD_INPUT;
     }
-    if (is_elf_file(file)) {
+    if (cli_is_elf_file(file)) {
         if (mem_file) {
             cli_error("run", "--mem is for raw programs; give an object's packet with --data");
             return CLI_EXIT_BAD_INPUT;

@@ -269,13 +269,5 @@ int cmd_verify(int argc, char **argv)
         cli_error("verify", "missing program file (see bpfemu verify --help)");
         return CLI_EXIT_BAD_INPUT;
     }
-    uint8_t head[4] = {0};
-    FILE *f = fopen(o.file, "rb");
-    if (!f) {
-        cli_error(o.file, "%s", strerror(errno));
-        return CLI_EXIT_BAD_INPUT;
-    }
-    size_t hn = fread(head, 1, sizeof head, f);
-    fclose(f);
-    return vm_is_elf(head, hn) ? verify_object(&o) : verify_raw(&o);
+    return cli_is_elf_file(o.file) ? verify_object(&o) : verify_raw(&o);
 }

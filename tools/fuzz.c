@@ -527,7 +527,10 @@ static int runtime_compare(struct fuzz_ctx *c, const struct gen_program *p, void
         goto out;
     }
     if (a->jit) {
-        if (kd_emu_from_raw(p, &eo, &e2, err, sizeof err) || kd_emu_enable_jit(e2, err, sizeof err)) {
+        /* the JIT as verified programs run it: trusted code when bpfemu's
+         * verifier accepts the program, checked code otherwise */
+        if (kd_emu_from_raw(p, &eo, &e2, err, sizeof err) || kd_emu_enable_jit(e2, err, sizeof err) ||
+            helper_env_verify(e2->env, p->priv, err, sizeof err)) {
             snprintf(a->detail, sizeof a->detail, "JIT: %s", err);
             kind = -1;
             goto out;

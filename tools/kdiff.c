@@ -575,15 +575,9 @@ void kd_emu_destroy(struct kd_emu *e)
 int kd_emu_enable_jit(struct kd_emu *e, char *err, size_t errlen)
 {
 #if KD_HAVE_JIT
-    for (uint32_t i = 0; i < e->obj->n_progs; i++) {
-        struct helper_prog *hp = helper_env_prog(e->env, e->obj->progs[i].name);
-        if (!hp)
-            continue;
-        int rc = jit_compile(helper_prog_vm(hp), JIT_CHECKED, err, errlen);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    /* checked code now; helper_env_verify adds trusted code for what the
+     * verifier accepts */
+    return helper_env_set_jit(e->env, JIT_CHECKED, err, errlen);
 #else
     (void)e;
     snprintf(err, errlen, "the JIT is not available in this build (no jit/jit.h)");

@@ -45,7 +45,7 @@ int object_open(const char *file, struct vm_object **obj, char *err, size_t errl
 
 /* The program to run: --section (a section or function name), else the
  * object's only program. */
-static struct helper_prog *pick_prog(const char *file, struct helper_env *env,
+struct helper_prog *object_pick_prog(const char *file, struct helper_env *env,
                                      const struct vm_object *obj, const char *section)
 {
     if (section) {
@@ -118,7 +118,7 @@ int run_object(const struct run_obj_opts *o)
         cli_error(o->map_in, "%s", err);
         goto out;
     }
-    struct helper_prog *prog = pick_prog(o->file, env, obj, o->section);
+    struct helper_prog *prog = object_pick_prog(o->file, env, obj, o->section);
     if (!prog)
         goto out;
     if (!o->no_verify && object_verify(o->file, env, prog, o->priv, true))

@@ -20,6 +20,10 @@ struct run_obj_opts {
 /* Load an object, printing "bpfemu: FILE: ..." on failure (returns exit status). */
 int object_open(const char *file, struct vm_object **obj, char *err, size_t errlen);
 int run_object(const struct run_obj_opts *o);
+/* The program to run: --section (a section or function name), else the
+ * object's only program; NULL with the message printed. */
+struct helper_prog *object_pick_prog(const char *file, struct helper_env *env,
+                                     const struct vm_object *obj, const char *section);
 /* Verify env's programs (helper_env_verify): accepted ones run trusted.
  * `prog` rejected and must_accept: "FILE: program 'P' is rejected by the
  * verifier ..." and CLI_EXIT_BAD_INPUT; any other rejected program: a note

@@ -63,6 +63,9 @@ const char *cli_basename(const char *path);
 /* The name of an errno value, either sign ("EACCES"; the kernel-internal
  * 524 is "ENOTSUPP"), or "E<n>". */
 const char *cli_errno_name(int err);
+/* True when the file starts with the ELF magic ("-" and unreadable files:
+ * false, left to the loader to report). */
+bool cli_is_elf_file(const char *path);
 
 /* Strict decimal parse of a positive integer (1..max): digits only, no sign,
  * no spaces, no overflow. Returns false otherwise. */

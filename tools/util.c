@@ -299,3 +299,16 @@ const char *cli_errno_name(int err)
     snprintf(buf, sizeof buf, "E%d", err);
     return buf;
 }
+
+bool cli_is_elf_file(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return false;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    uint8_t magic[4] = {0};
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return vm_is_elf(magic, n);
+}

@@ -425,10 +425,14 @@ static int adjust_reg_alu(struct venv *env, const struct bpf_insn *insn)
                 return v_err(env, -EACCES, "R%u pointer %s pointer prohibited\n", insn->dst_reg,
                              alu_str[op >> 4]);
             }
-            return adjust_ptr_alu(env, insn, src, dst);
+            /* scalar += pointer: the scalar is an offset, its value matters */
+            int rc = v_mark_chain_precision(env, insn->dst_reg);
+            return rc ? rc : adjust_ptr_alu(env, insn, src, dst);
         }
-        if (ptr)
-            return adjust_ptr_alu(env, insn, dst, src);
+        if (ptr) {
+            int rc = v_mark_chain_precision(env, insn->src_reg);
+            return rc ? rc : adjust_ptr_alu(env, insn, dst, src);
+        }
     } else {
         memset(&off_reg, 0, sizeof(off_reg));
         off_reg.type = SCALAR_VALUE;

@@ -137,9 +137,13 @@ static int check_mem_size_reg(struct venv *env, uint32_t regno, bool write, bool
     /* a variable size: the helper may fill only part, so no raw mode */
     bool raw = write && tnum_is_const(r->var_off);
     const struct vreg *mem = &v_cur_regs(env)[regno - 1];
+    int rc;
     if (mem->type == PTR_TO_STACK)
-        return v_check_stack_range(env, regno - 1, mem->off, (int)r->umax, zero_ok, write, raw);
-    return v_check_helper_mem_access(env, regno - 1, (int)r->umax, write, zero_ok);
+        rc = v_check_stack_range(env, regno - 1, mem->off, (int)r->umax, zero_ok, write, raw);
+    else
+        rc = v_check_helper_mem_access(env, regno - 1, (int)r->umax, write, zero_ok);
+    /* the access was proven for the size's range: keep it precise */
+    return rc ? rc : v_mark_chain_precision(env, (int)regno);
 }
 
 /* get_constant_map_key: the key on the stack is a known constant. */
@@ -162,6 +166,10 @@ static int64_t constant_map_key(struct venv *env, const struct vreg *key, uint32
     for (int i = off; i >= 0 && stype[i] == STACK_SPILL; i--)
         spill++;
     if (spill != key_size || !tnum_is_const(f->stack[spi].spilled.var_off))
+        return -1;
+    /* a non-null value relies on the key's value: keep it precise (only
+     * fails on a bpfemu bug: then no constant key, the safe answer) */
+    if (v_mark_slot_precision(env, f->frameno, (uint32_t)spi))
         return -1;
     return (int64_t)f->stack[spi].spilled.var_off.value;
 }
@@ -378,9 +386,20 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
             if (!tnum_is_const(r->var_off))
                 return v_err(env, -EACCES, "R2 is not a known constant'\n");
             meta.mem_size = r->var_off.value;
+            if ((rc = v_mark_chain_precision(env, 2)))
+                return rc;
             continue;
         }
         if ((rc = check_func_arg(env, i, kind, fn, &meta)))
+            return rc;
+    }
+    if (id == BPF_FUNC_tail_call) {
+        /* record_func_key: a constant index in range is relied on */
+        const struct vreg *key = &v_cur_regs(env)[3];
+        const struct vreg *map = &v_cur_regs(env)[1];
+        const struct verifier_map *m = map->type == CONST_PTR_TO_MAP ? v_map(env, map->map_idx) : NULL;
+        if (m && key->type == SCALAR_VALUE && tnum_is_const(key->var_off) &&
+            key->var_off.value < m->max_entries && (rc = v_mark_chain_precision(env, 3)))
             return rc;
     }
     if (meta.release_regno && (rc = release_reference(env, meta.release_id)))

@@ -142,6 +142,9 @@ static int check_return_code(struct venv *env)
     if (r0->type != SCALAR_VALUE)
         return v_err(env, -EINVAL, "At program exit the register R0 is not a known value (%s)\n",
                      v_type_str(r0->type));
+    /* the range check relies on R0's value */
+    if ((rc = v_mark_chain_precision(env, 0)))
+        return rc;
     if (r0->smin < lo || r0->smax > hi) {
         char what[96];
         size_t p = 0;
@@ -397,6 +400,10 @@ int v_do_check(struct venv *env)
             return v_err(env, -E2BIG, "BPF program is too large. Processed %u insn\n",
                          env->insns_processed);
         bool done = false;
+        /* where this state is, for precision backtracking (precision.c) */
+        env->cur_hist = -1;
+        env->cur.last_insn_idx = env->prev_insn_idx;
+        env->cur.insn_idx = env->insn_idx;
         if (env->aux[env->insn_idx].prune_point) {
             int pr = v_is_state_visited(env, env->insn_idx);
             if (pr < 0)
@@ -413,6 +420,12 @@ int v_do_check(struct venv *env)
                 done = true;
                 goto path_end;
             }
+        }
+        if (env->aux[env->insn_idx].jmp_point) {
+            /* reached by a jump: backtracking needs where from */
+            int hr = v_push_hist(env, 0, NULL, 0);
+            if (hr)
+                return hr;
         }
         if (level2 && do_print_state) {
             verbose(env, "\nfrom %d to %u%s:", env->prev_insn_idx, env->insn_idx,

@@ -356,6 +356,12 @@ int v_check_cond_jmp(struct venv *env, const struct bpf_insn *insn)
     bool is32 = BPF_CLASS(insn->code) == BPF_JMP32;
     int pred = is_branch_taken(dst, src, op, is32);
     if (pred == 1 || pred == 0) {
+        /* the decision relies on the scalars' values */
+        if (dst->type == SCALAR_VALUE && (rc = v_mark_chain_precision(env, insn->dst_reg)))
+            return rc;
+        if (BPF_SRC(insn->code) == BPF_X && src->type == SCALAR_VALUE &&
+            (rc = v_mark_chain_precision(env, insn->src_reg)))
+            return rc;
         if (!env->bypass_spec_v1) {
             /* sanitize_speculative_path: the successor that cannot
              * happen is still explored, as a mispredicted branch would
@@ -380,6 +386,18 @@ int v_check_cond_jmp(struct venv *env, const struct bpf_insn *insn)
         collect_linked_regs(env, &env->cur, src->id, &linked);
     if (dst->type == SCALAR_VALUE && dst->id)
         collect_linked_regs(env, &env->cur, dst->id, &linked);
+    if (linked.n > 1) {
+        /* in the history before the fork, so both successors have it:
+         * precision of one linked scalar is precision of all */
+        struct vlinked_ent ents[V_LINKED_MAX];
+        for (unsigned i = 0; i < linked.n && i < V_LINKED_MAX; i++) {
+            ents[i].frame = linked.e[i].frame;
+            ents[i].is_reg = linked.e[i].is_reg;
+            ents[i].idx = linked.e[i].idx;
+        }
+        if ((rc = v_push_hist(env, 0, ents, linked.n)))
+            return rc;
+    }
     struct vstate *other;
     uint32_t target = (uint32_t)((int64_t)env->insn_idx + insn->off + 1);
     if ((rc = v_push_stack(env, target, (int32_t)env->insn_idx, false, &other)))

@@ -330,12 +330,20 @@ static int check_stack_write_fixed_off(struct venv *env, struct vframe *f, int o
         if (is_spilled_reg(s))
             for (int i = 0; i < 8; i++)
                 scrub_spilled_slot(&s->type[i]);
-        if ((r && register_is_null(r)) || (!r && is_st && insn->imm == 0))
+        if ((r && register_is_null(r)) || (!r && is_st && insn->imm == 0)) {
+            /* STACK_ZERO is compared exactly when pruning, but the
+             * register's zero must be kept precise to stay that */
+            int rc = v_mark_chain_precision(env, value_regno);
+            if (rc)
+                return rc;
             type = STACK_ZERO;
+        }
         for (int i = 0; i < size; i++)
             s->type[(slot - i) % 8] = type;
+        return 0;
     }
-    return 0;
+    /* a register spill: backtracking follows the value through the slot */
+    return v_push_hist(env, v_hist_stack_flags(f->frameno, (uint32_t)spi), NULL, 0);
 }
 
 /* A write through a stack pointer with a variable offset (root only). */
@@ -348,6 +356,7 @@ static int check_stack_write_var_off(struct venv *env, struct vframe *f, uint32_
     const struct bpf_insn *insn = &env->insns[env->insn_idx];
     bool writing_zero = (val && register_is_null(val)) ||
                         (!val && BPF_CLASS(insn->code) == BPF_ST && insn->imm == 0);
+    bool zero_used = false;
     for (int i = min_off; i < max_off; i++) {
         int slot = -i - 1, spi = slot / 8;
         struct vslot *s = &f->stack[spi];
@@ -360,8 +369,10 @@ static int check_stack_write_var_off(struct venv *env, struct vframe *f, uint32_
         }
         s->spilled.type = NOT_INIT;
         uint8_t nt = STACK_MISC;
-        if (writing_zero && *stype == STACK_ZERO)
+        if (writing_zero && *stype == STACK_ZERO) {
             nt = STACK_ZERO;
+            zero_used = true;
+        }
         if (*stype == STACK_INVALID && !env->allow_uninit_stack)
             return v_err(env, -EACCES,
                          "uninit stack in range of var-offset write prohibited for !root; insn %u, off: %d\n",
@@ -369,6 +380,9 @@ static int check_stack_write_var_off(struct venv *env, struct vframe *f, uint32_
         *stype = nt;
         v_mark_slot_scratched(env, (uint32_t)spi);
     }
+    /* the zero kept slots STACK_ZERO: the value written must stay zero */
+    if (zero_used)
+        return v_mark_chain_precision(env, value_regno);
     return 0;
 }
 
@@ -390,6 +404,32 @@ static void mark_reg_stack_read(struct venv *env, struct vframe *pf, int min_off
         v_mark_reg_unknown(env, d);
 }
 
+/* A read of `size` bytes at `off` from a slot holding a narrow spill:
+ * each byte spilled, data or zero (counted), or uninitialised where that
+ * is allowed. */
+static int narrow_fill_bytes(struct venv *env, const uint8_t *stype, int slot, int off, int size,
+                             int *spill_cnt, int *zero_cnt)
+{
+    *spill_cnt = *zero_cnt = 0;
+    for (int i = 0; i < size; i++) {
+        uint8_t type = stype[(slot - i) % 8];
+        if (type == STACK_SPILL) {
+            (*spill_cnt)++;
+            continue;
+        }
+        if (type == STACK_MISC)
+            continue;
+        if (type == STACK_ZERO) {
+            (*zero_cnt)++;
+            continue;
+        }
+        if (type == STACK_INVALID && env->allow_uninit_stack)
+            continue;
+        return v_err(env, -EACCES, "invalid read from stack off %d+%d size %d\n", off, i, size);
+    }
+    return 0;
+}
+
 static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int off, int size,
                                       int dst_regno)
 {
@@ -398,6 +438,7 @@ static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int of
     uint8_t *stype = s->type;
     struct vreg *spilled = &s->spilled;
     struct vreg *regs = v_cur_regs(env);
+    bool restored = false;
     v_mark_slot_scratched(env, (uint32_t)spi);
     if (is_spilled_reg(s)) {
         int spill_size = 1;
@@ -406,8 +447,13 @@ static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int of
         if (size != 8 || spill_size != 8) {
             if (spilled->type != SCALAR_VALUE)
                 return v_err(env, -EACCES, "invalid size of register fill\n");
-            if (dst_regno < 0)
-                return 0;
+            if (dst_regno < 0) {
+                /* nothing loaded (an atomic's read), but the bytes beside
+                 * a narrow spill must still be initialised: this kernel
+                 * (6.18.44-fc-v1300) checks them too */
+                int spill_cnt, zero_cnt;
+                return narrow_fill_bytes(env, stype, slot, off, size, &spill_cnt, &zero_cnt);
+            }
             /* bpf_stack_narrow_access_ok: little endian, the low bytes */
             bool narrow_ok = size <= spill_size && (off % 8) == 0;
             if (narrow_ok) {
@@ -420,29 +466,17 @@ static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int of
                     regs[dst_regno].id = 0;
                     regs[dst_regno].off = 0;
                 }
+                restored = true;
             } else {
-                int spill_cnt = 0, zero_cnt = 0;
-                for (int i = 0; i < size; i++) {
-                    uint8_t type = stype[(slot - i) % 8];
-                    if (type == STACK_SPILL) {
-                        spill_cnt++;
-                        continue;
-                    }
-                    if (type == STACK_MISC)
-                        continue;
-                    if (type == STACK_ZERO) {
-                        zero_cnt++;
-                        continue;
-                    }
-                    if (type == STACK_INVALID && env->allow_uninit_stack)
-                        continue;
-                    return v_err(env, -EACCES, "invalid read from stack off %d+%d size %d\n", off,
-                                 i, size);
-                }
+                int spill_cnt, zero_cnt;
+                int rc = narrow_fill_bytes(env, stype, slot, off, size, &spill_cnt, &zero_cnt);
+                if (rc)
+                    return rc;
                 if (spill_cnt == size && tnum_is_const(spilled->var_off) &&
-                    spilled->var_off.value == 0)
+                    spilled->var_off.value == 0) {
                     v_mark_reg_const_zero(env, &regs[dst_regno]);
-                else if (zero_cnt == size)
+                    restored = true; /* the spilled zero, a fill */
+                } else if (zero_cnt == size)
                     v_mark_reg_const_zero(env, &regs[dst_regno]);
                 else
                     v_mark_reg_unknown(env, &regs[dst_regno]);
@@ -452,8 +486,11 @@ static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int of
                 !tnum_is_const(spilled->var_off))
                 spilled->id = ++env->id_gen;
             regs[dst_regno] = *spilled;
+            restored = true;
         } else if (is_pointer_value(env, spilled)) {
             return v_err(env, -EACCES, "leaking pointer from stack off %d\n", off);
+        } else {
+            restored = true;
         }
     } else {
         for (int i = 0; i < size; i++) {
@@ -468,6 +505,9 @@ static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int of
         if (dst_regno >= 0)
             mark_reg_stack_read(env, f, off, off + size, (uint32_t)dst_regno);
     }
+    /* a register restored from its spill: backtracking follows it */
+    if (restored)
+        return v_push_hist(env, v_hist_stack_flags(f->frameno, (uint32_t)spi), NULL, 0);
     return 0;
 }
 
@@ -505,6 +545,10 @@ static int stack_range_initialized(struct venv *env, uint32_t regno, int off, in
         for (int i = min_off; i < max_off + access_size; i++) {
             int slot = -i - 1, spi = slot / 8;
             struct vslot *s = &f->stack[spi];
+            /* the kernel writes byte by byte (check_stack_write): one
+             * byte of a spilled pointer is a corruption without leaks */
+            if (!env->allow_ptr_leaks && is_spilled_reg(s) && s->spilled.type != SCALAR_VALUE)
+                return v_err(env, -EACCES, "attempt to corrupt spilled pointer on stack\n");
             if (is_spilled_reg(s)) {
                 s->spilled.type = NOT_INIT;
                 for (int j = 0; j < 8; j++)

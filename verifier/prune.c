@@ -92,6 +92,10 @@ static bool regsafe(const struct venv *env, const struct vreg *o, const struct v
         return false;
     if (o->type != c->type)
         return false;
+    /* an imprecise scalar of a finished state: no path below it relied
+     * on its value, any scalar will do */
+    if (o->type == SCALAR_VALUE && !o->precise && !exact)
+        return true;
     bool num = exact ? bounds_equal(o, c) : range_within(o, c) && tnum_in(o->var_off, c->var_off);
     switch (base_type(o->type)) {
     case SCALAR_VALUE:
@@ -122,12 +126,47 @@ static uint8_t slot_byte(const struct vframe *f, uint32_t i)
     return i / 8 < f->allocated / 8 ? f->stack[i / 8].type[i % 8] : STACK_INVALID;
 }
 
+/* All eight bytes hold unknown data (a load gives an unbound scalar). */
+static bool slot_all_misc(const struct venv *env, const struct vframe *f, uint32_t spi)
+{
+    for (uint32_t j = 0; j < 8; j++) {
+        uint8_t t = slot_byte(f, spi * 8 + j);
+        if (t != STACK_MISC && !(t == STACK_INVALID && env->allow_uninit_stack))
+            return false;
+    }
+    return true;
+}
+
+/* A 64-bit spilled scalar in old against unknown data in cur: as a
+ * register, an imprecise one matches (the kernel's scalar_reg_for_stack). */
+static bool spill64_vs_misc(const struct venv *env, const struct vframe *o,
+                            const struct vframe *c, uint32_t spi, struct idmap *m)
+{
+    const struct vslot *os = &o->stack[spi];
+    if (spi >= c->allocated / 8 || os->type[0] != STACK_SPILL ||
+        os->spilled.type != SCALAR_VALUE || !slot_all_misc(env, c, spi))
+        return false;
+    struct vreg unbound;
+    memset(&unbound, 0, sizeof(unbound));
+    unbound.type = SCALAR_VALUE;
+    unbound.var_off = tnum_unknown();
+    v_mark_reg_unbounded(&unbound);
+    return regsafe(env, &os->spilled, &unbound, m, false);
+}
+
 static bool stacksafe(const struct venv *env, const struct vframe *o, const struct vframe *c,
                       struct idmap *m, bool exact)
 {
     uint32_t n = o->allocated > c->allocated ? o->allocated : c->allocated;
+    uint64_t matched = 0; /* old spilled slots matched as unknown data */
     for (uint32_t i = 0; i < n; i++) {
         uint8_t ot = slot_byte(o, i), ct = slot_byte(c, i);
+        if (!exact && ot == STACK_SPILL && ct != STACK_SPILL && i % 8 == 0 &&
+            spill64_vs_misc(env, o, c, i / 8, m)) {
+            matched |= 1ull << (i / 8);
+            i += 7;
+            continue;
+        }
         if (exact) {
             if (ot != ct)
                 return false;
@@ -162,7 +201,7 @@ static bool stacksafe(const struct venv *env, const struct vframe *o, const stru
     /* spilled registers: the whole slot pattern and the register */
     for (uint32_t s = 0; s < o->allocated / 8; s++) {
         const struct vslot *os = &o->stack[s];
-        if (os->type[7] != STACK_SPILL)
+        if (os->type[7] != STACK_SPILL || (matched >> s) & 1)
             continue;
         if (s >= c->allocated / 8)
             return false;
@@ -255,7 +294,9 @@ static bool is_force_checkpoint(const struct venv *env, uint32_t insn_idx)
 int v_is_state_visited(struct venv *env, uint32_t insn_idx)
 {
     struct vstate *cur = &env->cur;
-    bool force_new = is_force_checkpoint(env, insn_idx);
+    /* a long history makes backtracking slow: checkpoint (the kernel's
+     * bound on jmp_history) */
+    bool force_new = is_force_checkpoint(env, insn_idx) || cur->hist_cnt > 40;
     bool add_new = force_new;
     if (env->jmps_processed - env->prev_jmps_processed >= 2 &&
         env->insns_processed - env->prev_insns_processed >= 8)
@@ -280,7 +321,15 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
                 add_new = false;
         } else if (states_equal(env, &sl->st, cur, insn_idx, false)) {
             sl->hit_cnt++;
-            return 1;
+            /* the old state reached the exit relying on its precise
+             * scalars: the current path relies on the same, its
+             * checkpoints must keep them */
+            int rc = 0;
+            if (env->aux[insn_idx].jmp_point)
+                rc = v_push_hist(env, 0, NULL, 0);
+            if (!rc)
+                rc = v_propagate_precision(env, &sl->st);
+            return rc ? rc : 1;
         }
         if (add_new)
             sl->miss_cnt++;
@@ -307,6 +356,10 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
         return 0;
     if (!add_new)
         return 0;
+    /* the checkpoint starts with no precision: its children mark what
+     * they need (see precision.c) */
+    if (env->bpf_capable)
+        v_mark_all_scalars_imprecise(cur);
     struct vsaved *n = calloc(1, sizeof(*n));
     if (!n || v_state_copy(&n->st, cur)) {
         if (n)
@@ -322,6 +375,9 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
     n->insn_idx = insn_idx;
     n->st.parent = cur->parent;
     cur->parent = n;
+    cur->first_insn_idx = (int32_t)insn_idx;
+    cur->hist_cnt = 0;
+    env->cur_hist = -1;
     n->next = env->explored[insn_idx];
     env->explored[insn_idx] = n;
     return 0;

@@ -30,6 +30,19 @@ int v_state_copy(struct vstate *dst, const struct vstate *src)
     dst->speculative = src->speculative;
     dst->parent = src->parent;
     dst->branches = src->branches;
+    dst->first_insn_idx = src->first_insn_idx;
+    dst->last_insn_idx = src->last_insn_idx;
+    dst->insn_idx = src->insn_idx;
+    if (src->hist_cnt > dst->hist_cap) {
+        struct vhist *h = realloc(dst->hist, src->hist_cnt * sizeof(*h));
+        if (!h)
+            return -ENOMEM;
+        dst->hist = h;
+        dst->hist_cap = src->hist_cnt;
+    }
+    if (src->hist_cnt)
+        memcpy(dst->hist, src->hist, src->hist_cnt * sizeof(*dst->hist));
+    dst->hist_cnt = src->hist_cnt;
     return 0;
 }
 
@@ -39,6 +52,9 @@ void v_state_free(struct vstate *st)
         free(st->frame[i]);
         st->frame[i] = NULL;
     }
+    free(st->hist);
+    st->hist = NULL;
+    st->hist_cnt = st->hist_cap = 0;
 }
 
 void v_mark_reg_not_init(struct vreg *r)

@@ -113,6 +113,8 @@ static int run(struct venv *env)
     v_mark_reg_known_zero(&f->regs[1]);
     v_mark_all_scratched(env);
     env->cur.branches = 1;
+    env->cur.first_insn_idx = 0;
+    env->cur.last_insn_idx = -1;
     env->explored = calloc(env->len, sizeof(*env->explored));
     if (!env->explored)
         return -ENOMEM;

@@ -20,6 +20,7 @@
  *   alu.c      ALU: moves, scalar ALU, pointer arithmetic and its rules
  *   jmp.c      conditional jumps: branch decisions, refinement, null checks
  *   prune.c    state pruning at prune points, infinite-loop detection
+ *   precision.c precision tracking: instruction history, backtracking
  *   exec.c     the path walk: branch stack, loads/stores, exit, do_check
  *   verifier.c verifier_check: the phases in the kernel's order
  */
@@ -156,6 +157,23 @@ struct vref {
 /* One path's state: the call chain's frames and the acquired references. */
 struct vsaved;
 
+/* One entry of a state's instruction history (the kernel's jmp_history):
+ * every non-sequential step (jump, call, return) and every stack spill or
+ * fill of a register, so that precision backtracking (precision.c) can walk
+ * the path backwards. */
+#define V_HIST_STACK 0x200u  /* flags: spill/fill of slot (flags >> 3) & 63 of frame flags & 7 */
+#define V_LINKED_MAX 6
+struct vlinked_ent {
+    uint8_t frame, is_reg, idx;   /* a register or stack slot of a frame */
+};
+struct vhist {
+    uint32_t idx;
+    int32_t prev_idx;
+    uint16_t flags;
+    uint8_t n_linked;         /* scalars that learnt bounds together at a jump */
+    struct vlinked_ent linked[V_LINKED_MAX];
+};
+
 struct vstate {
     struct vframe *frame[V_MAX_FRAMES];
     uint32_t curframe;
@@ -164,6 +182,13 @@ struct vstate {
     bool speculative;
     struct vsaved *parent;   /* the last checkpoint on this path (prune.c) */
     uint32_t branches;       /* paths below this state still to explore */
+    /* precision backtracking (precision.c): the insns this state walked
+     * since its parent checkpoint, first_insn_idx .. last_insn_idx, and
+     * the history of its non-sequential steps */
+    int32_t first_insn_idx, last_insn_idx;
+    uint32_t insn_idx;
+    struct vhist *hist;
+    uint32_t hist_cnt, hist_cap;
 };
 
 /* A saved state (checkpoint) at a prune point, prune.c. */
@@ -256,6 +281,7 @@ struct venv {
     uint64_t scratched_slots; /* bit per stack slot */
 
     int error_pc;
+    int32_t cur_hist;         /* history entry of the insn being checked, -1: none */
 };
 
 /* ------------------------------------------------------------------ log */
@@ -381,6 +407,26 @@ int v_prepare_func_exit(struct venv *env, uint32_t *insn_idx);
 int v_is_state_visited(struct venv *env, uint32_t insn_idx);
 void v_update_branch_counts(struct venv *env, struct vstate *st);
 void v_free_explored(struct venv *env);
+
+/* -------------------------------------------------------------- precision */
+
+/* Record the current insn in the current state's history (once per insn:
+ * a second call adds its flags and links to the same entry). */
+int v_push_hist(struct venv *env, uint16_t flags, const struct vlinked_ent *linked,
+                unsigned n_linked);
+static inline uint16_t v_hist_stack_flags(uint32_t frameno, uint32_t spi)
+{
+    return (uint16_t)(V_HIST_STACK | (spi & 63) << 3 | (frameno & 7));
+}
+/* mark_chain_precision: the value of scalar register regno of the current
+ * frame matters for safety; it and everything it was computed from become
+ * precise in the parent checkpoints. */
+int v_mark_chain_precision(struct venv *env, int regno);
+/* The same for spilled scalar slot spi of frame frameno. */
+int v_mark_slot_precision(struct venv *env, uint32_t frameno, uint32_t spi);
+/* After a prune: what old needed precise, the current path needs too. */
+int v_propagate_precision(struct venv *env, const struct vstate *old);
+void v_mark_all_scalars_imprecise(struct vstate *st);
 
 /* ------------------------------------------------------------------- exec */
 

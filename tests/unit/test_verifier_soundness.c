@@ -55,6 +55,35 @@ static int run_packets(struct kd_emu *e, uint64_t seed, char *why, size_t whylen
     return 0;
 }
 
+/* A suite program as a raw program of bpfemu's runtime (its maps created
+ * from the header), JIT-compiled when `jit`; NULL when the case has a
+ * map-in-map (kd_emu_from_raw makes none) or a type test runs cannot take. */
+static struct kd_emu *suite_emu(const struct vsuite_case *c, uint64_t seed, unsigned jit)
+{
+    for (unsigned m = 0; m < c->n_maps; m++)
+        if (c->maps[m].inner)
+            return NULL;
+    struct gen_program gp;
+    memset(&gp, 0, sizeof gp);
+    gp.seed = seed;
+    gp.prog_type = c->prog_type;
+    gp.priv = c->priv;
+    gp.prog = c->prog;
+    gp.n_maps = c->n_maps;
+    for (unsigned m = 0; m < c->n_maps; m++)
+        gp.maps[m] = (struct gen_map){c->maps[m].type, c->maps[m].key_size, c->maps[m].value_size,
+                                      c->maps[m].max_entries, c->maps[m].flags, 0};
+    struct helper_env_opts eo;
+    memset(&eo, 0, sizeof eo);
+    eo.ncpus = 1;
+    eo.budget = 10000000;
+    eo.jit = jit;
+    struct kd_emu *e = NULL;
+    char err[512];
+    cr_assert_eq(kd_emu_from_raw(&gp, &eo, &e, err, sizeof err), 0, "%s: %s", c->name, err);
+    return e;
+}
+
 static bool runnable_type(uint32_t t)
 {
     return t == BPF_PROG_TYPE_XDP || t == BPF_PROG_TYPE_SCHED_CLS ||
@@ -76,31 +105,13 @@ Test(verifier_soundness, accepted_suite_programs_run_without_faults, .timeout = 
         vsuite_opts(&c, &o, 0);
         bool ok = verifier_check(c.prog, &o, &r) == 0 && r.accepted;
         verifier_result_free(&r);
-        bool mim = false;
-        for (unsigned m = 0; m < c.n_maps; m++)
-            mim |= c.maps[m].inner != 0; /* kd_emu_from_raw makes no map-in-map */
-        if (!ok || !runnable_type(c.prog_type) || mim) {
+        struct kd_emu *e = ok && runnable_type(c.prog_type) ? suite_emu(&c, i + 1, 0) : NULL;
+        if (!e) {
             vsuite_free(&c);
             continue;
         }
-        struct gen_program gp;
-        memset(&gp, 0, sizeof gp);
-        gp.seed = i + 1;
-        gp.prog_type = c.prog_type;
-        gp.priv = c.priv;
-        gp.prog = c.prog;
-        gp.n_maps = c.n_maps;
-        for (unsigned m = 0; m < c.n_maps; m++)
-            gp.maps[m] = (struct gen_map){c.maps[m].type, c.maps[m].key_size, c.maps[m].value_size,
-                                          c.maps[m].max_entries, c.maps[m].flags, 0};
-        struct helper_env_opts eo;
-        memset(&eo, 0, sizeof eo);
-        eo.ncpus = 1;
-        eo.budget = 10000000;
-        struct kd_emu *e = NULL;
-        cr_assert_eq(kd_emu_from_raw(&gp, &eo, &e, err, sizeof err), 0, "%s: %s", files[i], err);
         char why[512];
-        if (run_packets(e, gp.seed, why, sizeof why, &runs)) {
+        if (run_packets(e, i + 1, why, sizeof why, &runs)) {
             cr_log_error("%s: accepted by the verifier, but its checked run faulted on %s",
                          files[i], why);
             faults++;
@@ -216,35 +227,18 @@ Test(verifier_soundness, trusted_jit_matches_the_checked_interpreter, .timeout =
         snprintf(path, sizeof path, "%s/%s", suite_dir(), files[i]);
         struct vsuite_case c;
         cr_assert_eq(vsuite_load(path, &c, err, sizeof err), 0, "%s: %s", files[i], err);
-        bool mim = false;
-        for (unsigned m = 0; m < c.n_maps; m++)
-            mim |= c.maps[m].inner != 0;
-        if (!runnable_type(c.prog_type) || mim || !c.expect_accept) {
+        struct kd_emu *chk = NULL, *tru = NULL;
+        if (runnable_type(c.prog_type) && c.expect_accept)
+            chk = suite_emu(&c, i + 1, 0);
+        if (!chk) {
             vsuite_free(&c);
             continue;
         }
-        struct gen_program gp;
-        memset(&gp, 0, sizeof gp);
-        gp.seed = i + 1;
-        gp.prog_type = c.prog_type;
-        gp.priv = c.priv;
-        gp.prog = c.prog;
-        gp.n_maps = c.n_maps;
-        for (unsigned m = 0; m < c.n_maps; m++)
-            gp.maps[m] = (struct gen_map){c.maps[m].type, c.maps[m].key_size, c.maps[m].value_size,
-                                          c.maps[m].max_entries, c.maps[m].flags, 0};
-        struct helper_env_opts eo;
-        memset(&eo, 0, sizeof eo);
-        eo.ncpus = 1;
-        eo.budget = 10000000;
-        struct kd_emu *chk = NULL, *tru = NULL;
-        cr_assert_eq(kd_emu_from_raw(&gp, &eo, &chk, err, sizeof err), 0, "%s: %s", files[i], err);
-        eo.jit = JIT_CHECKED;
-        cr_assert_eq(kd_emu_from_raw(&gp, &eo, &tru, err, sizeof err), 0, "%s: %s", files[i], err);
+        tru = suite_emu(&c, i + 1, JIT_CHECKED);
         cr_assert_eq(helper_env_verify(tru->env, c.priv, err, sizeof err), 0, "%s", err);
         if (helper_prog_verdict(tru->prog)->accepted) {
             char why[1024];
-            if (compare_trusted(chk, tru, gp.seed, why, sizeof why)) {
+            if (compare_trusted(chk, tru, i + 1, why, sizeof why)) {
                 cr_log_error("%s: %s", files[i], why);
                 diffs++;
             }
