@@ -218,6 +218,9 @@ void helper_env_record_calls(struct helper_env *env, bool on);
 const struct helper_call_record *helper_env_calls(const struct helper_env *env, size_t *count);
 void helper_env_clear_calls(struct helper_env *env);
 
+/* Largest frame a packet-socket delivery takes (libpcap's largest snapshot). */
+#define HELPER_PACKET_SOCKET_MAX 262144u
+
 /* One BPF_PROG_TEST_RUN, with the kernel's rules for the program type. */
 struct helper_test_run {
     /* in */
@@ -227,6 +230,12 @@ struct helper_test_run {
     size_t ctx_size_in;
     uint32_t repeat;           /* 0 means 1 */
     uint32_t cpu;
+    /* socket filters only: deliver the frame as the kernel delivers it to a
+     * packet socket (AF_PACKET, SOCK_RAW: tcpdump's): data from the MAC
+     * header, skb->len the frame's length, any frame of 14 bytes or more
+     * (up to HELPER_PACKET_SOCKET_MAX; no IP header rules). Without it a
+     * socket filter sees the packet from L3, as BPF_PROG_TEST_RUN runs it. */
+    bool packet_socket;
     /* out (data_out/ctx_out are malloc'd; the caller frees them) */
     uint32_t retval;
     uint64_t duration_ns;      /* per run */
@@ -310,6 +319,7 @@ struct helper_session;
 struct helper_session_opts {
     bool events;               /* keep each run's ringbuf/perf records in the result */
     bool count_helpers;        /* count helper calls by id (helper_session_helper_counts) */
+    bool packet_socket;        /* socket filters: helper_test_run.packet_socket's delivery */
 };
 
 /* Per-packet inputs. */

@@ -13,6 +13,8 @@
  *  - skb: eth_type_trans on the device (loopback unless the meta names
  *    one), short IPv4/IPv6 frames refused, tc programs from the Ethernet
  *    header and the others from L3 with 14 zero bytes in front on output.
+ *    With opts.packet_socket (socket filters) the frame is delivered as
+ *    to a packet socket: from the MAC header, no IP header rule.
  *    This duplicates test_run_skb.c's set-up (its helpers are static there);
  *    keep the two in step.
  * Per run only the packet bytes are copied in and the pointers, the
@@ -321,6 +323,9 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
                      "program '%s': sessions run XDP and skb (tc, socket filter, cgroup_skb, "
                      "LWT) programs, not program type %u",
                      prog->info->name, type);
+    if (opts && opts->packet_socket && type != BPF_PROG_TYPE_SOCKET_FILTER)
+        return s_err(err, errlen, -EINVAL, "program '%s': packet-socket delivery is for socket "
+                     "filters", prog->info->name);
     struct helper_session *s = calloc(1, sizeof(*s));
     if (!s)
         return s_err(err, errlen, -ENOMEM, "out of memory");
@@ -329,9 +334,11 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
     s->prog = prog;
     s->type = type;
     s->xdp = type == BPF_PROG_TYPE_XDP;
-    s->is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT;
     if (opts)
         s->opts = *opts;
+    /* a packet socket's filter sees the frame from the MAC header */
+    s->is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT ||
+               s->opts.packet_socket;
     struct helper_call_ctx *cc = &s->cc;
     cc->env = env;
     cc->prog = prog;
@@ -442,9 +449,11 @@ static int setup_xdp(struct helper_session *s, const uint8_t *data, size_t len,
 static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
                      const struct helper_pkt_meta *meta, struct helper_pkt_result *res)
 {
-    if (len < HELPER_ETH_HLEN || len > SKB_MAX_DATA)
-        return refuse(s, res, -EINVAL, "skb test runs take %u to %u bytes of packet, got %zu",
-                      HELPER_ETH_HLEN, SKB_MAX_DATA, len);
+    bool pkt_sock = s->opts.packet_socket;
+    size_t max = pkt_sock ? HELPER_PACKET_SOCKET_MAX : SKB_MAX_DATA;
+    if (len < HELPER_ETH_HLEN || len > max)
+        return refuse(s, res, -EINVAL, "%s take %u to %zu bytes of packet, got %zu",
+                      pkt_sock ? "packet sockets" : "skb test runs", HELPER_ETH_HLEN, max, len);
     struct helper_env *env = s->env;
     uint32_t ifindex = meta->ingress_ifindex > 1 ? meta->ingress_ifindex : 1;
     static const uint8_t lo_mac[6];
@@ -463,7 +472,8 @@ static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
         free(p->buf);
         p->buf = NULL;
         p->buf_len = 0;
-        if (grow(&p->buf, &p->buf_len, SKB_HEADROOM + SKB_MAX_DATA + SKB_TAILROOM))
+        if (grow(&p->buf, &p->buf_len,
+                 SKB_HEADROOM + (len > SKB_MAX_DATA ? len : SKB_MAX_DATA) + SKB_TAILROOM))
             return refuse(s, res, -ENOMEM, "out of memory");
     }
     uint8_t *buf = p->buf;
@@ -485,13 +495,13 @@ static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
     helper_eth_type_trans(sk, p->data, len, dev_mac, ifindex == 1 ? lo_mac : eth_bcast);
     size_t l3 = len - HELPER_ETH_HLEN;
     const uint8_t *ip = p->data + HELPER_ETH_HLEN;
-    if (sk->protocol == be16(ETH_P_IP)) {
+    if (sk->protocol == be16(ETH_P_IP) && (l3 >= 20 || !pkt_sock)) {
         if (l3 < 20)
             return refuse(s, res, -EINVAL, "IPv4 packet shorter than its header (%zu bytes)", l3);
         sk->family = AF_INET;
         memcpy(&sk->local_ip4, ip + 12, 4);
         memcpy(&sk->remote_ip4, ip + 16, 4);
-    } else if (sk->protocol == be16(ETH_P_IPV6)) {
+    } else if (sk->protocol == be16(ETH_P_IPV6) && (l3 >= 40 || !pkt_sock)) {
         if (l3 < 40)
             return refuse(s, res, -EINVAL, "IPv6 packet shorter than its header (%zu bytes)", l3);
         sk->family = AF_INET6;

@@ -34,6 +34,10 @@
  *  - cgroup_skb programs see the test run's dummy socket through family,
  *    remote_ip4/6 (the packet's destination) and local_ip4/6 (its source).
  *  - repeat runs the program that many times on the same skb.
+ *  - packet_socket (socket filters; bpfemu's, not the kernel's test run):
+ *    the frame as a packet socket's filter sees it: from the MAC header,
+ *    14 bytes to 256 KiB, no IP header length rule (classic filters, run
+ *    as tcpdump runs them).
  *
  * Not emulated: BPF_PROG_TEST_RUN flags (BPF_F_TEST_SKB_CHECKSUM_COMPLETE:
  * ip_summed is CHECKSUM_NONE), skb->sk (reads NULL; the kernel's test run
@@ -147,11 +151,16 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
 {
     uint32_t type = prog->prog_type;
     size_t size = tr->data_size_in;
-    bool is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT;
-    if (size < HELPER_ETH_HLEN || size > SKB_MAX_TEST_DATA)
-        return skb_err(err, errlen, -EINVAL,
-                       "skb test runs take %u to %u bytes of packet, got %zu", HELPER_ETH_HLEN,
-                       SKB_MAX_TEST_DATA, size);
+    /* a packet socket sees the frame from its MAC header (packet_rcv
+     * pushes it back before running the filter) */
+    bool pkt_sock = tr->packet_socket;
+    if (pkt_sock && type != BPF_PROG_TYPE_SOCKET_FILTER)
+        return skb_err(err, errlen, -EINVAL, "packet-socket delivery is for socket filters");
+    bool is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT || pkt_sock;
+    size_t max = pkt_sock ? HELPER_PACKET_SOCKET_MAX : SKB_MAX_TEST_DATA;
+    if (size < HELPER_ETH_HLEN || size > max)
+        return skb_err(err, errlen, -EINVAL, "%s take %u to %zu bytes of packet, got %zu",
+                       pkt_sock ? "packet sockets" : "skb test runs", HELPER_ETH_HLEN, max, size);
     struct __sk_buff ctx = {0};
     if (tr->ctx_in && tr->ctx_size_in) {
         const uint8_t *in = tr->ctx_in;
@@ -208,7 +217,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     helper_eth_type_trans(s, p->data, size, dev_mac, ifindex == 1 ? lo_mac : eth_bcast);
     size_t l3 = size - HELPER_ETH_HLEN;
     const uint8_t *ip = p->data + HELPER_ETH_HLEN;
-    if (s->protocol == be16(ETH_P_IP)) {
+    if (s->protocol == be16(ETH_P_IP) && (l3 >= 20 || !pkt_sock)) {
         if (l3 < 20) {
             rc = skb_err(err, errlen, -EINVAL, "IPv4 packet shorter than its header (%zu bytes)",
                          l3);
@@ -217,7 +226,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
         s->family = AF_INET;
         memcpy(&s->local_ip4, ip + 12, 4);
         memcpy(&s->remote_ip4, ip + 16, 4);
-    } else if (s->protocol == be16(ETH_P_IPV6)) {
+    } else if (s->protocol == be16(ETH_P_IPV6) && (l3 >= 40 || !pkt_sock)) {
         if (l3 < 40) {
             rc = skb_err(err, errlen, -EINVAL, "IPv6 packet shorter than its header (%zu bytes)",
                          l3);

@@ -18,6 +18,14 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
         snprintf(err, errlen, "out of memory");
         return -ENOMEM;
     }
+    /* a frozen .rodata is read at verification as the run will see it:
+     * the environment's contents (--map-in and options applied), which
+     * nothing can change afterwards (the program may not write it) */
+    for (uint32_t i = 0; i < n_maps; i++) {
+        uint32_t zero = 0;
+        if (maps[i].frozen)
+            maps[i].frozen = env->maps[i] ? maps_elem_lookup(env->maps[i], &zero, 0) : NULL;
+    }
     int rc = 0;
     for (uint32_t i = 0; i < env->n_progs && !rc; i++) {
         struct helper_prog *hp = &env->progs[i];

@@ -1,4 +1,5 @@
 /* tools/cmd_disasm.c - `bpfemu disasm FILE`. */
+#include "tools/cbpf_cli.h"
 #include "tools/run_object.h"
 #include "tools/tools.h"
 
@@ -9,6 +10,7 @@
 static const char disasm_help[] =
     "usage: bpfemu disasm FILE\n"
     "       bpfemu disasm OBJ.o [--list] [--section S]\n"
+    "       bpfemu disasm --cbpf EXPR | --cbpf-file F\n"
     "\n"
     "Print FILE (\"-\" = stdin) one instruction a line, as bpftool does:\n"
     "  \"   0: (b7) r0 = 0\"\n"
@@ -23,9 +25,13 @@ static const char disasm_help[] =
     "options:\n"
     "  --list        list the object's programs: section, name, type, insns\n"
     "  --section S   only the program with this section or function name\n"
+    "  --cbpf EXPR   a pcap filter expression compiled by libpcap: the classic\n"
+    "                program as tcpdump -d prints it, then the eBPF socket filter\n"
+    "                it converts to (docs/cbpf.md)\n"
+    "  --cbpf-file F the same for a classic program as text (tcpdump -ddd / -dd)\n"
     "  --help   this text\n";
 
-enum { OPT_HELP = 1, OPT_LIST, OPT_SECTION };
+enum { OPT_HELP = 1, OPT_LIST, OPT_SECTION, OPT_CBPF, OPT_CBPF_FILE };
 
 static const char *prog_type_name(uint32_t t)
 {
@@ -96,15 +102,38 @@ static int disasm_object(const char *file, bool list, const char *section)
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_BAD_INPUT;
 }
 
+/* Both forms of a classic filter: tcpdump -d's listing, then the eBPF. */
+static int disasm_cbpf(const char *expr, const char *file)
+{
+    struct cbpf_loaded cl;
+    int rc = cbpf_load("--cbpf", expr, file, false, &cl);
+    if (rc)
+        return rc;
+    char *classic = vm_cbpf_disasm(cl.insns, cl.len);
+    char *ebpf = vm_disasm_prog(cl.prog);
+    if (classic && ebpf) {
+        printf("classic BPF, %u insns (tcpdump -d):\n%s\n", cl.len, classic);
+        printf("eBPF socket filter, %u insns:\n%s", cl.prog->len, ebpf);
+    } else {
+        cli_error(cl.label, "cannot disassemble (out of memory)");
+    }
+    rc = classic && ebpf && fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_BAD_INPUT;
+    free(classic);
+    free(ebpf);
+    cbpf_loaded_free(&cl);
+    return rc;
+}
+
 int cmd_disasm(int argc, char **argv)
 {
     static const struct cli_opt opts[] = {
         {"--help", false, OPT_HELP}, {"-h", false, OPT_HELP},
-        {"--list", false, OPT_LIST}, {"--section", true, OPT_SECTION}, {NULL, false, 0},
+        {"--list", false, OPT_LIST}, {"--section", true, OPT_SECTION},
+        {"--cbpf", true, OPT_CBPF},  {"--cbpf-file", true, OPT_CBPF_FILE}, {NULL, false, 0},
     };
     struct cli_args a;
     cli_args_init(&a, argc, argv);
-    const char *in = NULL, *val, *section = NULL;
+    const char *in = NULL, *val, *section = NULL, *cbpf = NULL, *cbpf_file = NULL;
     bool list = false;
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
@@ -120,6 +149,12 @@ int cmd_disasm(int argc, char **argv)
         case OPT_SECTION:
             section = val;
             break;
+        case OPT_CBPF:
+            cbpf = val;
+            break;
+        case OPT_CBPF_FILE:
+            cbpf_file = val;
+            break;
         case CLI_OPT_POSITIONAL:
             if (in) {
                 cli_error("disasm", "unexpected argument '%s' (see bpfemu disasm --help)", val);
@@ -128,6 +163,14 @@ int cmd_disasm(int argc, char **argv)
             in = val;
             break;
         }
+    }
+    if (cbpf || cbpf_file) {
+        if (in || (cbpf && cbpf_file) || list || section) {
+            cli_error("disasm", "--cbpf and --cbpf-file take no FILE, --list or --section, nor "
+                      "each other");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        return disasm_cbpf(cbpf, cbpf_file);
     }
     if (!in) {
         cli_error("disasm", "missing FILE (see bpfemu disasm --help)");

@@ -223,7 +223,7 @@ static int kdiff_main(const struct kd_opts *o)
     memset(&ev, 0, sizeof ev);
     struct gen_map *omaps = NULL;
     struct kd_withheld withheld = {0};
-    char refused[240] = ""; /* another program of the object that both refuse */
+    char refused[224] = ""; /* another program of the object that both refuse */
     int refused_err = 0;
 
     if (o->data && cli_read_file(o->data, &fbuf, &flen) != 0)
@@ -277,7 +277,8 @@ static int kdiff_main(const struct kd_opts *o)
         for (uint32_t i = 0; i < e->obj->n_maps; i++) {
             const struct vm_map_def *d = &e->obj->maps[i];
             omaps[i] = (struct gen_map){d->type, d->key_size, d->value_size, d->max_entries,
-                                        d->map_flags, d->inner >= 0 ? (uint32_t)d->inner + 1 : 0};
+                                        d->map_flags, d->inner >= 0 ? (uint32_t)d->inner + 1 : 0,
+                                        d->readonly ? d->data : NULL};
         }
         /* every program of the object the kernel decided on */
         for (size_t i = 0; i < npv && !o->no_verify; i++) {
@@ -299,7 +300,7 @@ static int kdiff_main(const struct kd_opts *o)
             snprintf(pk.error, sizeof pk.error, "%s", pvs[i].error);
             struct kd_diff d;
             if (!pk.accepted && pk.known && !refused[0] && !verdicts_differ(&pk, &pe, &d))
-                snprintf(refused, sizeof refused, "%.60s (%.160s)", pvs[i].name, pk.error),
+                snprintf(refused, sizeof refused, "%.60s (%.150s)", pvs[i].name, pk.error),
                     refused_err = pk.err;
             if (verdicts_differ(&pk, &pe, &d)) {
                 char label[200];

@@ -8,6 +8,7 @@
 #include "tools/json.h"
 #include "tools/map_json.h"
 #include "tools/cov_cli.h"
+#include "tools/cbpf_cli.h"
 #include "tools/replay.h"
 #include "tools/run_object.h"
 #include "tools/tools.h"
@@ -27,6 +28,8 @@ static const char replay_help[] =
     "                     [--limit N] [--budget N] [--jit [--jit-harden]] [--json]\n"
     "                     [--coverage FILE.info] [--annotate] [--no-verify] [--priv P]\n"
     "                     [runtime options]\n"
+    "       bpfemu replay --filter EXPR | --filter-file F  --pcap IN [--out-pass F]\n"
+    "                     [--out-drop F] [--json] [...]\n"
     "\n"
     "Verify the XDP or tc program of OBJ.o as BPF_PROG_LOAD would (a rejected\n"
     "program is not run), then run every packet of the capture IN (pcap or\n"
@@ -45,6 +48,12 @@ static const char replay_help[] =
     "numbered from 1 in capture order, as Wireshark numbers frames.\n"
     "\n"
     "options:\n"
+    "  --filter EXPR    instead of OBJ.o: a pcap filter expression (tcpdump's\n"
+    "                   syntax), compiled by libpcap, converted to an eBPF socket\n"
+    "                   filter as the kernel converts classic BPF, verified and run\n"
+    "                   on every frame as a packet socket (tcpdump's) runs it; the\n"
+    "                   summary counts passed and dropped packets (docs/cbpf.md)\n"
+    "  --filter-file F  the same for a classic program as text (tcpdump -ddd / -dd)\n"
     "  --section S      the program: a section or function name (needed when the\n"
     "                   object has several)\n"
     "  --pcap IN        the capture to replay\n"
@@ -108,7 +117,7 @@ enum {
     OPT_HELP = 1, OPT_SECTION, OPT_PCAP, OPT_OUT, OPT_OUT_PASS, OPT_OUT_DROP, OPT_OUT_TX,
     OPT_OUT_REDIRECT, OPT_MAP_IN, OPT_MAP_OUT, OPT_TRACE, OPT_EVENTS, OPT_THREADS, OPT_SHARD,
     OPT_IFINDEX, OPT_RXQ, OPT_LIMIT, OPT_BUDGET, OPT_JSON, OPT_WINDOW, OPT_JIT, OPT_JIT_HARDEN,
-    OPT_INTERP, OPT_COVERAGE, OPT_ANNOTATE, OPT_NO_VERIFY, OPT_PRIV,
+    OPT_INTERP, OPT_COVERAGE, OPT_ANNOTATE, OPT_NO_VERIFY, OPT_PRIV, OPT_FILTER, OPT_FILTER_FILE,
 };
 
 #define MAX_THREADS 256u
@@ -146,17 +155,37 @@ static bool parse_shard(const char *val, uint32_t *k, uint32_t *n)
 
 static void print_note(void *ctx, const char *msg) { cli_error((const char *)ctx, "note: %s", msg); }
 
+/* Socket filters keep (retval > 0) or drop each packet: the two counts. */
+static void pass_drop(const struct replay_stats *st, uint32_t prog_type, uint64_t *pass,
+                      uint64_t *drop)
+{
+    *pass = *drop = 0;
+    for (uint32_t i = 0; i < st->n_actions; i++) {
+        if (replay_classify(prog_type, st->actions[i].retval) == REPLAY_PASS)
+            *pass += st->actions[i].n;
+        else
+            *drop += st->actions[i].n;
+    }
+}
+
+/* obj: the object's path, or (filter) the filter's label */
 static void summary_text(const struct replay_stats *st, const struct vm_obj_prog *info,
-                         const char *obj, const char *pcap, const char *engine, const char *error)
+                         const char *obj, const char *pcap, const char *engine, const char *error,
+                         bool filter)
 {
     printf("replay: %s (%s) from %s, capture %s, %u thread%s, %s\n", info->name, info->section,
-           cli_basename(obj), cli_basename(pcap), st->threads, st->threads == 1 ? "" : "s",
-           engine);
+           filter ? obj : cli_basename(obj), cli_basename(pcap), st->threads,
+           st->threads == 1 ? "" : "s", engine);
     printf("  packets %" PRIu64 " (%" PRIu64 " bytes), snapped %" PRIu64 ", not run %" PRIu64
            ", faults %" PRIu64, st->packets, st->bytes, st->snapped, st->refused, st->faults);
     if (st->other_shards)
         printf(", other shards %" PRIu64, st->other_shards);
     printf("\n");
+    if (info->prog_type == BPF_PROG_TYPE_SOCKET_FILTER) {
+        uint64_t pass, drop;
+        pass_drop(st, info->prog_type, &pass, &drop);
+        printf("  passed %" PRIu64 ", dropped %" PRIu64 "\n", pass, drop);
+    }
     char buf[64];
     for (uint32_t i = 0; i < st->n_actions; i++)
         printf("  %-20s %" PRIu64 "\n",
@@ -191,11 +220,17 @@ static void summary_text(const struct replay_stats *st, const struct vm_obj_prog
 }
 
 static void summary_json(const struct replay_stats *st, const struct vm_obj_prog *info,
-                         const char *obj, const char *pcap, const char *engine, const char *error)
+                         const char *obj, const char *pcap, const char *engine, const char *error,
+                         const char *filter)
 {
     char buf[64];
     printf("{\"object\": ");
-    json_print_str(stdout, obj);
+    if (filter) {
+        printf("null, \"filter\": ");
+        json_print_str(stdout, filter);
+    } else {
+        json_print_str(stdout, obj);
+    }
     printf(", \"program\": ");
     json_print_str(stdout, info->name);
     printf(", \"section\": ");
@@ -213,7 +248,13 @@ static void summary_json(const struct replay_stats *st, const struct vm_obj_prog
         json_print_str(stdout, replay_action_name(info->prog_type, st->actions[i].retval, buf, sizeof buf));
         printf(": %" PRIu64, st->actions[i].n);
     }
-    printf("}, \"retvals\": {");
+    printf("}");
+    if (info->prog_type == BPF_PROG_TYPE_SOCKET_FILTER) {
+        uint64_t pass, drop;
+        pass_drop(st, info->prog_type, &pass, &drop);
+        printf(", \"passed\": %" PRIu64 ", \"dropped\": %" PRIu64, pass, drop);
+    }
+    printf(", \"retvals\": {");
     for (uint32_t i = 0; i < st->n_actions; i++)
         printf("%s\"%u\": %" PRIu64, i ? ", " : "", st->actions[i].retval, st->actions[i].n);
     printf("}, \"redirects\": {");
@@ -287,7 +328,8 @@ int cmd_replay(int argc, char **argv)
         {"--jit", false, OPT_JIT},            {"--jit-harden", false, OPT_JIT_HARDEN},
         {"--interp", false, OPT_INTERP},      {"--coverage", true, OPT_COVERAGE},
         {"--annotate", false, OPT_ANNOTATE},  {"--no-verify", false, OPT_NO_VERIFY},
-        {"--priv", true, OPT_PRIV},           ENV_CLI_OPTION_TABLE,
+        {"--priv", true, OPT_PRIV},           {"--filter", true, OPT_FILTER},
+        {"--filter-file", true, OPT_FILTER_FILE}, ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
     struct cli_args a;
@@ -298,7 +340,7 @@ int cmd_replay(int argc, char **argv)
     bool json = false, jit = false, harden = false, bad = false, annotate = false;
     bool no_verify = false;
     int priv = 0;
-    const char *coverage = NULL;
+    const char *coverage = NULL, *filter = NULL, *filter_file = NULL;
     struct env_cli envo = {0};
     int id;
     while ((id = cli_args_next(&a, opts, &val)) != CLI_OPT_END) {
@@ -321,6 +363,8 @@ int cmd_replay(int argc, char **argv)
             file = val;
             break;
         case OPT_SECTION: section = val; break;
+        case OPT_FILTER: filter = val; break;
+        case OPT_FILTER_FILE: filter_file = val; break;
         case OPT_PCAP: o.pcap = val; break;
         case OPT_OUT: o.out = val; break;
         case OPT_OUT_PASS: o.out_pass = val; break;
@@ -402,8 +446,18 @@ int cmd_replay(int argc, char **argv)
         env_cli_free(&envo);
         return CLI_EXIT_BAD_INPUT;
     }
-    if (!file || !o.pcap) {
-        cli_error(NULL, "replay: missing %s (see bpfemu replay --help)", file ? "--pcap IN" : "OBJ");
+    bool is_filter = filter || filter_file;
+    if (is_filter && (file || (filter && filter_file) || section || map_in || map_out ||
+                      coverage || annotate)) {
+        cli_error(NULL, "replay: %s", file || (filter && filter_file)
+                  ? "give one program: OBJ.o, --filter EXPR or --filter-file F"
+                  : "--filter has no object: no --section, --map-in/out, --coverage or --annotate");
+        env_cli_free(&envo);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if ((!file && !is_filter) || !o.pcap) {
+        cli_error(NULL, "replay: missing %s (see bpfemu replay --help)",
+                  file || is_filter ? "--pcap IN" : "OBJ");
         env_cli_free(&envo);
         return CLI_EXIT_BAD_INPUT;
     }
@@ -429,17 +483,36 @@ int cmd_replay(int argc, char **argv)
     size_t mapin_len = 0;
     struct replay_stats *st = NULL;
     int rc = CLI_EXIT_BAD_INPUT;
+    struct cbpf_loaded cl = {0};
     if (map_in && cli_read_file(map_in, &mapin, &mapin_len) != 0)
         goto out;
-    if ((rc = object_open(file, &obj, err, sizeof err)))
+    if (is_filter) {
+        if ((rc = cbpf_load("--filter", filter, filter_file, false, &cl)))
+            goto out;
+        file = cl.label; /* names the filter in messages */
+    } else if ((rc = object_open(file, &obj, err, sizeof err))) {
         goto out;
+    }
     rc = CLI_EXIT_BAD_INPUT;
     struct helper_env_opts eo = envo.opts;
     eo.ncpus = ncpus;
     eo.budget = budget;
     /* unverified programs: checked native code (jit/jit.h) */
     eo.jit = jit ? JIT_CHECKED | (harden ? JIT_HARDEN : 0) : 0;
-    if (helper_env_create(obj, &eo, &env, err, sizeof err)) {
+    struct helper_prog *prog = NULL;
+    if (is_filter) {
+        /* the converted filter as a one-program object; freed below as one */
+        struct raw_env re;
+        if (raw_env_create(cl.prog, BPF_PROG_TYPE_SOCKET_FILTER, "cbpf", "socket", &eo, &re, err,
+                           sizeof err)) {
+            cli_error(file, "%s", err);
+            goto out;
+        }
+        obj = re.obj;
+        env = re.env;
+        prog = re.prog;
+        o.packet_socket = true;
+    } else if (helper_env_create(obj, &eo, &env, err, sizeof err)) {
         cli_error(file, "%s", err);
         goto out;
     }
@@ -449,10 +522,11 @@ int cmd_replay(int argc, char **argv)
         cli_error(map_in, "%s", err);
         goto out;
     }
-    struct helper_prog *prog = object_pick_prog(file, env, obj, section);
-    if (!prog)
+    if (!prog && !(prog = object_pick_prog(file, env, obj, section)))
         goto out;
-    if (!no_verify && object_verify(file, env, prog, priv, true))
+    /* converted classic filters that an eBPF verifier refuses (unreachable
+     * code) run checked, as in run --cbpf */
+    if (!no_verify && object_verify(file, env, prog, priv, !is_filter))
         goto out;
     if ((coverage || annotate) && cov_cli_enable(env))
         goto out;
@@ -470,10 +544,13 @@ int cmd_replay(int argc, char **argv)
     }
     const char *stopped = xrc == REPLAY_ERR_INPUT ? err : NULL;
     const char *engine = jit ? "jit" : "interpreter";
+    char shown[sizeof cl.label];
+    snprintf(shown, sizeof shown, filter ? "filter '%s'" : "%s", filter ? filter : file);
     if (json)
-        summary_json(st, info, file, o.pcap, engine, stopped);
+        summary_json(st, info, file, o.pcap, engine, stopped,
+                     is_filter ? (filter ? filter : filter_file) : NULL);
     else
-        summary_text(st, info, file, o.pcap, engine, stopped);
+        summary_text(st, info, is_filter ? shown : file, o.pcap, engine, stopped, is_filter);
     fflush(stdout);
     rc = CLI_EXIT_OK;
     if (xrc == REPLAY_ERR_INPUT) {
@@ -511,6 +588,7 @@ out:
     helper_env_destroy(env);
     env_cli_free(&envo);
     vm_object_free(obj);
+    cbpf_loaded_free(&cl);
     free(mapin);
     return rc;
 }

@@ -1,4 +1,5 @@
 /* tools/cmd_run.c - `bpfemu run FILE [...]`: run a program, print r0. */
+#include "tools/cbpf_cli.h"
 #include "tools/run_object.h"
 #include "tools/tools.h"
 
@@ -18,6 +19,8 @@ static const char run_help[] =
     "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
     "                  [--repeat N] [--interp | --jit [--jit-harden]] [--json]\n"
     "                  [--no-verify] [--priv root|bpf|unpriv]\n"
+    "       bpfemu run --cbpf EXPR | --cbpf-file F  [--data PACKET | --pcap CAP [--packet N]]\n"
+    "                  [--repeat N] [--interp | --jit] [--json] [--no-verify]\n"
     "\n"
     "Run FILE (raw bytecode or assembly text, \"-\" = stdin) in the checked\n"
     "interpreter and print r0 as 0x%016llx on its own line.\n"
@@ -45,6 +48,14 @@ static const char run_help[] =
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
     "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
     "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
+    "  --cbpf EXPR      instead of FILE: a pcap filter expression (tcpdump's\n"
+    "                   syntax, 'tcp port 80'), compiled by libpcap for Ethernet,\n"
+    "                   checked and converted to eBPF as the kernel converts\n"
+    "                   socket filters, verified, and run on the packet as a\n"
+    "                   packet socket (tcpdump's) runs it: prints \"retval: N\n"
+    "                   (accept N bytes)\" or \"retval: 0 (drop)\" (docs/cbpf.md)\n"
+    "  --cbpf-file F    the same for a classic program as text (tcpdump -ddd or\n"
+    "                   -dd output)\n"
     VERIFY_CLI_HELP
     ENV_CLI_HELP
     "  --mem HEX-FILE   input data as whitespace-separated hex bytes (\"00 1f\")\n"
@@ -71,7 +82,7 @@ static const char run_help[] =
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
-    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV,
+    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE,
 };
 
 /* Write s as a JSON string. */
@@ -102,6 +113,7 @@ int cmd_run(int argc, char **argv)
         {"--map-out", true, OPT_MAP_OUT},  {"--pcap", true, OPT_PCAP},
         {"--packet", true, OPT_PACKET},    {"--jit-harden", false, OPT_JIT_HARDEN},
         {"--no-verify", false, OPT_NO_VERIFY}, {"--priv", true, OPT_PRIV},
+        {"--cbpf", true, OPT_CBPF},        {"--cbpf-file", true, OPT_CBPF_FILE},
         ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
@@ -112,7 +124,7 @@ int cmd_run(int argc, char **argv)
     bool jit = false, json = false, harden = false, no_verify = false;
     int priv = 0;
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
-    const char *pcap = NULL;
+    const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL;
     uint64_t packet = 0;
     bool packet_set = false, env_set = false;
     struct env_cli envo = {0};
@@ -165,6 +177,12 @@ int cmd_run(int argc, char **argv)
         case OPT_SECTION:
             section = val;
             break;
+        case OPT_CBPF:
+            cbpf_expr = val;
+            break;
+        case OPT_CBPF_FILE:
+            cbpf_file = val;
+            break;
         case OPT_CTX_IN:
             ctx_in = val;
             break;
@@ -213,6 +231,27 @@ int cmd_run(int argc, char **argv)
     /* unverified programs: checked native code (jit/jit.h) */
     unsigned jitflags = jit ? JIT_CHECKED | (harden ? JIT_HARDEN : 0) : 0;
     envo.opts.jit = jitflags;
+    if (cbpf_expr || cbpf_file) {
+        if (file || (cbpf_expr && cbpf_file)) {
+            cli_error("run", "give one program: FILE, --cbpf EXPR or --cbpf-file F");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        if (mem_file || data_out || section || ctx_in || ctx_out || map_in || map_out ||
+            env_set) {
+            cli_error("run", "--cbpf takes a packet (--data or --pcap), --repeat, --budget, "
+                      "--jit, --json, --no-verify and --priv only");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        if ((pcap && data_file) || (!pcap && !data_file) || (packet_set && !pcap)) {
+            cli_error("run", "--cbpf needs one packet: --data PACKET or --pcap CAP [--packet N]");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        struct run_cbpf_opts co = {.expr = cbpf_expr, .file = cbpf_file, .data_file = data_file,
+                                   .pcap = pcap, .packet = packet, .repeat = repeat,
+                                   .budget = budget, .jit = jitflags, .json = json,
+                                   .no_verify = no_verify, .priv = priv};
+        return run_cbpf(&co);
+    }
     if (!file) {
         cli_error("run", "missing FILE (see bpfemu run --help)");
         return CLI_EXIT_BAD_INPUT;

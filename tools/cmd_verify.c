@@ -193,7 +193,7 @@ static int verify_raw(const struct verify_opts *o)
     for (uint32_t i = 0; i < gp.n_maps; i++)
         maps[i] = (struct verifier_map){gp.maps[i].type, gp.maps[i].key_size,
                                         gp.maps[i].value_size, gp.maps[i].max_entries,
-                                        gp.maps[i].flags, gp.maps[i].inner};
+                                        gp.maps[i].flags, gp.maps[i].inner, gp.maps[i].frozen};
     struct verify_opts ro = *o;
     if (o->priv == VERIFIER_PRIV_ROOT && gp.priv)
         ro.priv = (enum verifier_priv)gp.priv; /* the file's header, unless --priv says */

@@ -59,6 +59,7 @@ struct gen_opts {
 struct gen_map {
     uint32_t type, key_size, value_size, max_entries, flags;
     uint32_t inner; /* map-in-map: 1 + the index of the inner map's shape; else 0 */
+    const uint8_t *frozen; /* an object's .rodata contents (verifier_map.frozen), or NULL */
 };
 
 struct gen_program {

@@ -225,6 +225,19 @@ int kbpf_prog_load(const struct kbpf_load *l)
         a.log_size = l->log_size;
         l->log_buf[0] = 0;
     }
+    /* callbacks need func_info (the kernel's "missing btf func_info") */
+    struct kbpf_func_btf *fb = malloc(sizeof *fb);
+    if (!fb)
+        return -ENOMEM;
+    /* no BTF (unprivileged: BPF_BTF_LOAD needs CAP_BPF): the load says why */
+    if (kbpf_func_btf(l->insns, l->insn_cnt, fb))
+        fb->btf_fd = -1;
+    if (fb->btf_fd >= 0) {
+        a.prog_btf_fd = (uint32_t)fb->btf_fd;
+        a.func_info_rec_size = sizeof(struct bpf_func_info);
+        a.func_info = (uintptr_t)fb->info;
+        a.func_info_cnt = fb->n_info;
+    }
     int fd = neg_errno(sys_bpf(BPF_PROG_LOAD, &a, sizeof a));
     if (fd == -ENOSPC && a.log_level) {
         /* the log did not fit: keep its tail, take the verdict from a load
@@ -235,6 +248,9 @@ int kbpf_prog_load(const struct kbpf_load *l)
         a.log_size = 0;
         fd = neg_errno(sys_bpf(BPF_PROG_LOAD, &a, sizeof a));
     }
+    if (fb->btf_fd >= 0)
+        close(fb->btf_fd);
+    free(fb);
     if (l->log_buf && l->log_size)
         l->log_buf[l->log_size - 1] = 0;
     return fd;

@@ -71,8 +71,19 @@ struct kbpf_load {
     uint32_t log_size;
 };
 
+/* BTF func_info for a raw program with callbacks (tools/kbpf_btf.c): the
+ * kernel verifies a BPF_PSEUDO_FUNC ld_imm64 only with it. btf_fd is -1
+ * when the program needs none; else close it after the load. */
+#define KBPF_MAX_FUNCS 256
+struct kbpf_func_btf {
+    int btf_fd;
+    struct bpf_func_info info[KBPF_MAX_FUNCS];
+    uint32_t n_info;
+};
+int kbpf_func_btf(const struct bpf_insn *insns, uint32_t n, struct kbpf_func_btf *out);
+
 /* BPF_PROG_LOAD. Returns the program fd (accepted) or -errno (rejected, or
- * not permitted). When the log did not fit (ENOSPC hides the verdict), the
+ * not permitted). A program with callbacks gets kbpf_func_btf's BTF. When the log did not fit (ENOSPC hides the verdict), the
  * load is repeated without a log for the verdict; the log keeps its tail. */
 int kbpf_prog_load(const struct kbpf_load *l);
 

@@ -88,7 +88,8 @@ void kd_emu_verify(const struct vm_prog *prog, uint32_t prog_type, uint32_t atta
                                       .value_size = maps[i].value_size,
                                       .max_entries = maps[i].max_entries,
                                       .flags = maps[i].flags,
-                                      .inner = maps[i].inner};
+                                      .inner = maps[i].inner,
+                                      .frozen = maps[i].frozen};
     struct verifier_opts o;
     memset(&o, 0, sizeof o);
     o.prog_type = prog_type;

@@ -31,6 +31,8 @@ struct replay_opts {
     uint32_t shard_k, shard_n; /* shard_n > 0: replay only flows whose hash % n == k */
     uint64_t clock_ns;         /* bpf_ktime_get_ns at the first packet (0: 1 s) */
     bool progress;             /* draw a progress bar on stderr (the caller checks isatty) */
+    bool packet_socket;        /* socket filters: frames as a packet socket gets them
+                                  (helper_session_opts.packet_socket; classic filters) */
     uint32_t window;           /* reorder window, packets in flight (0: 1024) */
     /* called once, before the first packet, when the capture is converted */
     void (*note)(void *ctx, const char *msg);

@@ -233,6 +233,9 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
             return v_err(env, -EACCES, "helper access to the packet is not allowed\n");
         }
     }
+    /* a NULL argument is allowed for its zero: relied on */
+    if (maybe_null && register_is_null(r) && (rc = v_mark_chain_precision(env, (int)regno)))
+        return rc;
     if (!(maybe_null && register_is_null(r))) {
         if ((rc = check_reg_type(env, regno, c)))
             return rc;
@@ -396,7 +399,7 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
     if (id == BPF_FUNC_tail_call) {
         /* record_func_key: a constant index in range is relied on */
         const struct vreg *key = &v_cur_regs(env)[3];
-        const struct vreg *map = &v_cur_regs(env)[1];
+        const struct vreg *map = &v_cur_regs(env)[2];
         const struct verifier_map *m = map->type == CONST_PTR_TO_MAP ? v_map(env, map->map_idx) : NULL;
         if (m && key->type == SCALAR_VALUE && tnum_is_const(key->var_off) &&
             key->var_off.value < m->max_entries && (rc = v_mark_chain_precision(env, 3)))
@@ -406,9 +409,14 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
         return rc;
     if (id == BPF_FUNC_tail_call && env->cur.n_refs)
         return v_err(env, -EINVAL, "tail_call would lead to reference leak\n");
-    if (fn->args[1] == HELPER_ARG_FUNC || fn->args[0] == HELPER_ARG_FUNC)
-        /* TODO: callbacks (bpf_loop, for_each_map_elem) need BTF func_info */
+    if (id == BPF_FUNC_loop || id == BPF_FUNC_for_each_map_elem) {
+        /* the callback's iterations (callbacks.c), before r1-r5 go */
+        if ((rc = v_callback_call(env, id, meta.map_idx)))
+            return rc;
+    } else if (fn->args[1] == HELPER_ARG_FUNC || fn->args[0] == HELPER_ARG_FUNC) {
+        /* TODO: timer, find_vma and user_ringbuf_drain callbacks */
         return v_err(env, -EINVAL, "bpfemu's verifier does not support callbacks yet\n");
+    }
 
     struct vreg *regs = v_cur_regs(env);
     for (uint32_t i = 0; i <= 5; i++) {
@@ -523,8 +531,15 @@ int v_prepare_func_exit(struct venv *env, uint32_t *insn_idx)
     struct vreg *r0 = &callee->regs[0];
     if (r0->type == PTR_TO_STACK)
         return v_err(env, -EINVAL, "cannot return stack pointer to the caller\n");
-    caller->regs[0] = *r0;
-    *insn_idx = (uint32_t)callee->callsite + 1;
+    /* a callback returns to the helper's call insn, which decides on
+     * another iteration (callbacks.c); its R0 goes to the helper */
+    bool in_callback = callee->in_callback_fn;
+    int rc;
+    if (in_callback && (rc = v_callback_check_ret(env, callee)))
+        return rc;
+    if (!in_callback)
+        caller->regs[0] = *r0;
+    *insn_idx = (uint32_t)callee->callsite + (in_callback ? 0 : 1);
     if (env->log.level) {
         verbose(env, "returning from callee:\n");
         v_print_state(env, st, callee->frameno, true);
@@ -534,5 +549,5 @@ int v_prepare_func_exit(struct venv *env, uint32_t *insn_idx)
     st->frame[st->curframe] = NULL;
     st->curframe--;
     free(callee);
-    return 0;
+    return in_callback ? v_callback_widen(env, *insn_idx) : 0;
 }

@@ -307,8 +307,10 @@ static int visit_insn(struct venv *env, struct cfg_walk *w, uint32_t t)
         return DONE_EXPLORING;
     case BPF_CALL:
         if (is_sync_callback_call(in)) {
+            /* callbacks return here: a forced checkpoint (callbacks.c) */
             mark_prune_point(env, t);
             env->aux[t].jmp_point = true;
+            env->aux[t].calls_callback = true;
         }
         return visit_call(env, w, t, in->src_reg == BPF_PSEUDO_CALL);
     case BPF_JA: {

@@ -444,6 +444,7 @@ int v_do_check(struct venv *env)
         }
         env->aux[env->insn_idx].seen = true;
         int32_t this_idx = (int32_t)env->insn_idx;
+        uint32_t frame_before = env->cur.curframe;
         int rc = 0;
         if (env->cur.speculative && env->aux[this_idx].nospec)
             done = true; /* a speculation barrier stops this path */
@@ -462,6 +463,11 @@ int v_do_check(struct venv *env)
         if (rc < 0)
             return rc;
         env->prev_insn_idx = this_idx;
+        /* after a return from a subprogram or callback the kernel prints
+         * the state it continues with ("from X to Y", level 2), and a
+         * prune there says "from X to Y: safe" */
+        if (!done && env->cur.curframe < frame_before)
+            do_print_state = true;
         if (!done)
             continue;
     path_end:

@@ -369,6 +369,8 @@ void v_print_state(struct venv *env, const struct vstate *st, uint32_t frameno, 
             if (st->refs[i].id)
                 verbose(env, ",%u", st->refs[i].id);
     }
+    if (f->in_callback_fn)
+        verbose(env, " cb");
     verbose(env, "\n");
     if (!print_all)
         v_clear_scratched(env);
@@ -485,7 +487,8 @@ void v_print_insn(struct venv *env, uint32_t idx)
         uint64_t imm = (uint64_t)(uint32_t)in->imm;
         if (idx + 1 < env->len)
             imm |= (uint64_t)(uint32_t)env->insns[idx + 1].imm << 32;
-        if (in->src_reg != 0)
+        /* a function pointer prints its relative offset, as given */
+        if (in->src_reg != 0 && in->src_reg != BPF_PSEUDO_FUNC)
             imm = 0;
         snprintf(text, sizeof(text), "r%u = 0x%llx", in->dst_reg, (unsigned long long)imm);
     }

@@ -304,6 +304,8 @@ static int check_stack_write_fixed_off(struct venv *env, struct vframe *f, int o
         return v_err(env, -EACCES, "attempt to corrupt spilled pointer on stack\n");
     struct vreg *r = value_regno >= 0 ? &v_cur_regs(env)[value_regno] : NULL;
     v_mark_slot_scratched(env, (uint32_t)spi);
+    if (!(off % 8) && size == 8)
+        v_mark_stack_written(f, (uint32_t)spi); /* the whole slot: older values dead */
     if (r && !(off % 8) && r->type == SCALAR_VALUE && env->bpf_capable) {
         bool fits = (int)(r->umax ? 64 - __builtin_clzll(r->umax) : 0) <= 8 * size;
         if (fits && !r->id && !tnum_is_const(r->var_off))
@@ -440,6 +442,7 @@ static int check_stack_read_fixed_off(struct venv *env, struct vframe *f, int of
     struct vreg *regs = v_cur_regs(env);
     bool restored = false;
     v_mark_slot_scratched(env, (uint32_t)spi);
+    v_mark_stack_read(env, f, (uint32_t)spi);
     if (is_spilled_reg(s)) {
         int spill_size = 1;
         for (int i = 7; i > 0 && stype[i - 1] == STACK_SPILL; i--)
@@ -565,6 +568,7 @@ static int stack_range_initialized(struct venv *env, uint32_t regno, int off, in
             return v_err(env, -EFAULT, "allocated_stack too small\n");
         struct vslot *s = &f->stack[spi];
         uint8_t *stype = &s->type[slot % 8];
+        v_mark_stack_read(env, f, (uint32_t)spi);
         if (*stype == STACK_MISC)
             continue;
         if (*stype == STACK_ZERO || (*stype == STACK_INVALID && env->allow_uninit_stack)) {
@@ -640,6 +644,29 @@ int v_check_ptr_off_reg(struct venv *env, const struct vreg *r, uint32_t regno)
     return 0;
 }
 
+/* A load from a map value: unknown, except from a frozen read-only array
+ * at a constant offset, which the kernel reads at load time
+ * (bpf_map_direct_read: the bytes, sign-extended for ldsx). */
+static void read_frozen_map(struct venv *env, const struct vreg *r, int off, int size,
+                            bool is_ldsx, struct vreg *dst)
+{
+    const struct verifier_map *m = v_map(env, r->map_idx);
+    v_mark_reg_unknown(env, dst);
+    if (!m || !m->frozen || m->type != BPF_MAP_TYPE_ARRAY || m->max_entries != 1 ||
+        !(m->flags & BPF_F_RDONLY_PROG) || !tnum_is_const(r->var_off))
+        return;
+    int64_t map_off = (int64_t)off + (int64_t)r->var_off.value;
+    if (map_off < 0 || map_off + size > (int64_t)m->value_size)
+        return;
+    uint64_t v = 0;
+    memcpy(&v, m->frozen + map_off, (size_t)size); /* little-endian host, as the kernel's */
+    if (is_ldsx && size < 8) {
+        unsigned sh = 64u - 8u * (unsigned)size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    v_mark_reg_known(dst, v);
+}
+
 int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int off, int bpf_size,
                        int t, int value_regno, bool strict_align, bool is_ldsx)
 {
@@ -668,9 +695,8 @@ int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int 
             return rc;
         if ((rc = v_check_map_access(env, regno, off, size, false, false)))
             return rc;
-        /* TODO: frozen read-only maps give known constants */
         if (t == V_READ && value_regno >= 0)
-            v_mark_reg_unknown(env, &regs[value_regno]);
+            read_frozen_map(env, r, off, size, is_ldsx, &regs[value_regno]);
     } else if (base_type(r->type) == PTR_TO_MEM) {
         bool rdonly = r->type & MEM_RDONLY;
         if (type_may_be_null(r->type))

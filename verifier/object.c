@@ -20,6 +20,8 @@ int verifier_maps_of_object(const struct vm_object *obj, struct verifier_map **o
             .flags = d->map_flags,
             /* a lookup in a map-in-map gives a map of the inner shape */
             .inner = d->inner >= 0 && (uint32_t)d->inner < obj->n_maps ? (uint32_t)d->inner + 1 : 0,
+            /* .rodata: libbpf freezes it with its initial contents */
+            .frozen = d->readonly ? d->data : NULL,
         };
     }
     *n = obj->n_maps;

@@ -187,6 +187,12 @@ static void mark_all_precise(struct venv *env, struct vstate *start)
     }
 }
 
+void v_mark_chain_all_precise(struct venv *env)
+{
+    if (env->bpf_capable)
+        mark_all_precise(env, &env->cur);
+}
+
 void v_mark_all_scalars_imprecise(struct vstate *st)
 {
     for (uint32_t i = 0; i <= st->curframe; i++) {
@@ -299,6 +305,16 @@ static int backtrack_insn(struct venv *env, int32_t idx, int32_t subseq, const s
         if (op == BPF_CALL) {
             if (sreg == BPF_PSEUDO_KFUNC_CALL)
                 return BT_UNSUPPORTED;
+            if (env->aux[idx].calls_callback && subseq >= 0 && subseq != idx + 1) {
+                /* back at the helper from its callback's first insn:
+                 * the callback's r1-r5 are the helper's doing, not the
+                 * caller's registers; nothing else can be left */
+                if ((bt->regs[bt->frame] & ~REGMASK_ARGS) || bt->slots[bt->frame] || !bt->frame)
+                    return BT_UNSUPPORTED;
+                bt->regs[bt->frame] = 0;
+                bt->frame--;
+                return 0;
+            }
             bt_clear(bt, 0);
             if (bt->regs[bt->frame] & REGMASK_ARGS)
                 return BT_UNSUPPORTED; /* clobbered by the call: cannot be needed */
@@ -309,6 +325,11 @@ static int backtrack_insn(struct venv *env, int32_t idx, int32_t subseq, const s
              * callee's, r6-r9 and the stack stay with the caller */
             bool r0 = subseq >= 1 && env->insns[subseq - 1].code == (BPF_JMP | BPF_CALL) &&
                       env->insns[subseq - 1].src_reg == BPF_PSEUDO_CALL && bt_reg(bt, 0);
+            /* a callback returns to its helper's call, whose r1-r5 were
+             * set before the callback ran (and the helper's r0 is not the
+             * callback's) */
+            if (subseq >= 0 && env->aux[subseq].calls_callback)
+                bt->regs[bt->frame] &= ~REGMASK_ARGS;
             if (bt->regs[bt->frame] & REGMASK_ARGS)
                 return BT_UNSUPPORTED;
             bt_clear(bt, 0);

@@ -12,13 +12,17 @@
  *    kernel's heuristics (at least 2 jumps and 8 insns since the last one,
  *    fewer inside loops) and eviction of states that keep missing.
  *
- * Containment is decided conservatively: bpfemu does not track precision,
- * so every scalar is compared by its full range and tnum (as the kernel
- * compares precise scalars), registers dead at the insn are ignored (the
- * liveness of liveness.c), stack bytes are compared by type and spilled
- * registers like registers, ids must map one to one. This prunes less
- * than the kernel (more processed insns, different state counts) but never
- * prunes a path the kernel would find unsafe. */
+ * Containment, as the kernel's regsafe/stacksafe: a scalar no path below
+ * the saved state relied on (not precise, precision.c) matches any scalar;
+ * precise ones are compared by range and tnum; registers dead at the insn
+ * are ignored (liveness.c), and so are stack slots no path below read
+ * (stack_live.c); other stack bytes are compared by type and spilled
+ * registers like registers (a 64-bit spilled scalar against unknown data
+ * as a register against an unbound scalar); ids must map one to one. On a
+ * prune, what the saved state relied on (precise scalars, read slots) is
+ * propagated into the current path's checkpoints. A checkpoint starts with
+ * every scalar imprecise; its history of jumps and spills is what
+ * backtracking walks (a checkpoint is forced once it holds 40 entries). */
 #include "verifier/verifier_int.h"
 
 #include <errno.h>
@@ -158,9 +162,15 @@ static bool stacksafe(const struct venv *env, const struct vframe *o, const stru
                       struct idmap *m, bool exact)
 {
     uint32_t n = o->allocated > c->allocated ? o->allocated : c->allocated;
-    uint64_t matched = 0; /* old spilled slots matched as unknown data */
+    uint64_t matched = 0; /* old slots dead, or spills matched as unknown data */
     for (uint32_t i = 0; i < n; i++) {
         uint8_t ot = slot_byte(o, i), ct = slot_byte(c, i);
+        if (!exact && i % 8 == 0 && (i / 8 >= o->allocated / 8 || !(o->stack[i / 8].live & V_LIVE_READ))) {
+            /* no path below old read this slot before writing it */
+            matched |= 1ull << (i / 8);
+            i += 7;
+            continue;
+        }
         if (!exact && ot == STACK_SPILL && ct != STACK_SPILL && i % 8 == 0 &&
             spill64_vs_misc(env, o, c, i / 8, m)) {
             matched |= 1ull << (i / 8);
@@ -205,9 +215,10 @@ static bool stacksafe(const struct venv *env, const struct vframe *o, const stru
             continue;
         if (s >= c->allocated / 8)
             return false;
+        /* the bytes were compared one by one above (a spilled byte of old
+         * needs one in cur; old MISC beside a narrow spill takes anything
+         * readable): the registers are left, as the kernel's stacksafe */
         const struct vslot *cs = &c->stack[s];
-        if (memcmp(os->type, cs->type, 8))
-            return false;
         if (!regsafe(env, &os->spilled, &cs->spilled, m, exact))
             return false;
     }
@@ -261,6 +272,7 @@ static void saved_free(struct venv *env, struct vsaved *s)
             env->graveyard = s->gnext;
         if (s->gnext)
             s->gnext->gprev = s->gprev;
+        env->graveyard_cnt--;
     }
     v_state_free(&s->st);
     free(s);
@@ -283,11 +295,17 @@ void v_update_branch_counts(struct venv *env, struct vstate *st)
     }
 }
 
+bool v_states_equal(const struct venv *env, const struct vstate *old, const struct vstate *cur,
+                    uint32_t insn_idx, bool exact)
+{
+    return states_equal(env, old, cur, insn_idx, exact);
+}
+
 static bool is_force_checkpoint(const struct venv *env, uint32_t insn_idx)
 {
-    (void)env;
-    (void)insn_idx;
-    return false;
+    /* callbacks return to their helper's call: a checkpoint there is what
+     * their iterations converge on (callbacks.c) */
+    return env->aux[insn_idx].calls_callback;
 }
 
 /* 1: the current state is covered (prune), 0: continue, <0: error. */
@@ -306,9 +324,15 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
     while (*pp) {
         struct vsaved *sl = *pp;
         states_cnt++;
-        if (sl->st.branches) {
+        /* at a callback's call, an ancestor containing cur: the
+         * callback's iterations converged (callbacks.c) */
+        bool cb_hit = sl->st.branches && env->aux[insn_idx].calls_callback &&
+                      v_callback_converged(env, &sl->st, cur, insn_idx);
+        if (sl->st.branches && !cb_hit) {
             /* an ancestor of this path: a loop */
-            if (states_equal(env, &sl->st, cur, insn_idx, true)) {
+            if (!env->aux[insn_idx].calls_callback &&
+                sl->st.callback_unroll_depth == cur->callback_unroll_depth &&
+                states_equal(env, &sl->st, cur, insn_idx, true)) {
                 v_err(env, -EINVAL, "infinite loop detected at insn %u\n", insn_idx);
                 verbose(env, "cur state:");
                 v_print_state(env, cur, cur->curframe, true);
@@ -319,7 +343,7 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
             if (!force_new && env->jmps_processed - env->prev_jmps_processed < 20 &&
                 env->insns_processed - env->prev_insns_processed < 100)
                 add_new = false;
-        } else if (states_equal(env, &sl->st, cur, insn_idx, false)) {
+        } else if (cb_hit || states_equal(env, &sl->st, cur, insn_idx, false)) {
             sl->hit_cnt++;
             /* the old state reached the exit relying on its precise
              * scalars: the current path relies on the same, its
@@ -327,13 +351,25 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
             int rc = 0;
             if (env->aux[insn_idx].jmp_point)
                 rc = v_push_hist(env, 0, NULL, 0);
-            if (!rc)
+            if (!rc && cb_hit) {
+                /* the old state is still being explored: what its paths
+                 * rely on is not known yet (the kernel propagates it
+                 * again when the loop is done); be conservative */
+                v_mark_chain_all_precise(env);
+                v_mark_chain_all_stack_read(env);
+            } else if (!rc) {
                 rc = v_propagate_precision(env, &sl->st);
+                if (!rc)
+                    v_propagate_stack_liveness(env, &sl->st);
+            }
             return rc ? rc : 1;
         }
         if (add_new)
             sl->miss_cnt++;
-        if (sl->miss_cnt > sl->hit_cnt * 3 + 3) {
+        /* a loop's checkpoint at a forced point (a callback's call) is
+         * what its iterations converge on: kept longer */
+        uint32_t keep = is_force_checkpoint(env, insn_idx) && sl->st.branches ? 64 : 3;
+        if (sl->miss_cnt > sl->hit_cnt * keep + keep) {
             /* unlikely to help: drop it from the list */
             *pp = sl->next;
             env->explored_cnt--;
@@ -345,6 +381,7 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
                 if (sl->gnext)
                     sl->gnext->gprev = sl;
                 env->graveyard = sl;
+                env->graveyard_cnt++;
             }
             continue;
         }
@@ -368,8 +405,8 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
     }
     env->total_states++;
     env->explored_cnt++;
-    if (env->peak_states < env->explored_cnt)
-        env->peak_states = env->explored_cnt;
+    if (env->peak_states < env->explored_cnt + env->graveyard_cnt)
+        env->peak_states = env->explored_cnt + env->graveyard_cnt;
     env->prev_jmps_processed = env->jmps_processed;
     env->prev_insns_processed = env->insns_processed;
     n->insn_idx = insn_idx;
@@ -377,6 +414,8 @@ int v_is_state_visited(struct venv *env, uint32_t insn_idx)
     cur->parent = n;
     cur->first_insn_idx = (int32_t)insn_idx;
     cur->hist_cnt = 0;
+    /* writes from here on are the new stretch's */
+    v_clear_stack_liveness(cur);
     env->cur_hist = -1;
     n->next = env->explored[insn_idx];
     env->explored[insn_idx] = n;

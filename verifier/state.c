@@ -28,6 +28,7 @@ int v_state_copy(struct vstate *dst, const struct vstate *src)
     memcpy(dst->refs, src->refs, sizeof(src->refs[0]) * src->n_refs);
     dst->n_refs = src->n_refs;
     dst->speculative = src->speculative;
+    dst->callback_unroll_depth = src->callback_unroll_depth;
     dst->parent = src->parent;
     dst->branches = src->branches;
     dst->first_insn_idx = src->first_insn_idx;

@@ -38,6 +38,11 @@ struct verifier_map {
     /* map-in-map (ARRAY_OF_MAPS, HASH_OF_MAPS): 1 + the index in maps[] of
      * the inner maps' shape; 0 for other maps */
     uint32_t inner;
+    /* NULL, or the value_size bytes of a frozen read-only array (the
+     * kernel's bpf_map_is_rdonly: BPF_F_RDONLY_PROG and frozen, as libbpf
+     * makes .rodata): loads at a constant offset give known constants.
+     * Only valid while these bytes are what the program will read. */
+    const uint8_t *frozen;
 };
 
 struct verifier_opts {

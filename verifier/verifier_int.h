@@ -21,6 +21,7 @@
  *   jmp.c      conditional jumps: branch decisions, refinement, null checks
  *   prune.c    state pruning at prune points, infinite-loop detection
  *   precision.c precision tracking: instruction history, backtracking
+ *   stack_live.c which stack slots a checkpoint's paths read (pruning)
  *   exec.c     the path walk: branch stack, loads/stores, exit, do_check
  *   verifier.c verifier_check: the phases in the kernel's order
  */
@@ -138,7 +139,10 @@ enum vslot_type {
 struct vslot {
     struct vreg spilled;
     uint8_t type[8];         /* type[0] is the highest-addressed byte */
+    uint8_t live;            /* V_LIVE_*: stack liveness (stack_live.c) */
 };
+#define V_LIVE_READ 1u       /* checkpoint: a path below read it before writing */
+#define V_LIVE_WRITTEN 2u    /* all 8 bytes written since the last checkpoint */
 
 struct vframe {
     struct vreg regs[V_MAX_REG];
@@ -147,6 +151,12 @@ struct vframe {
     uint32_t subprogno;
     uint32_t allocated;      /* stack bytes tracked, a multiple of 8 */
     struct vslot stack[V_SLOTS];
+    /* callbacks (callbacks.c): this frame is a callback's (R0 must be in
+     * [0, 1] at its exit, which returns to the calling helper's insn);
+     * callback_depth: iterations of a bpf_loop callback this frame (the
+     * caller) has had verified on this path */
+    bool in_callback_fn;
+    uint32_t callback_depth;
 };
 
 struct vref {
@@ -180,6 +190,9 @@ struct vstate {
     struct vref refs[V_MAX_REFS];
     uint32_t n_refs;
     bool speculative;
+    /* callbacks entered on this path (callbacks.c): two states of
+     * different iterations of a callback are no infinite loop */
+    uint32_t callback_unroll_depth;
     struct vsaved *parent;   /* the last checkpoint on this path (prune.c) */
     uint32_t branches;       /* paths below this state still to explore */
     /* precision backtracking (precision.c): the insns this state walked
@@ -237,6 +250,7 @@ struct vinsn_aux {
     uint32_t alu_state, alu_limit; /* pointer ALU masking (alu.c) */
     uint8_t cfg_state;
     bool ctx_access;         /* a load/store through a ctx pointer (mem.c) */
+    bool calls_callback;     /* a helper call that runs a callback (cfg.c) */
 };
 
 struct venv {
@@ -272,6 +286,7 @@ struct venv {
     struct vsaved **explored;  /* saved states per insn (prune.c) */
     uint32_t explored_cnt;
     struct vsaved *graveyard;  /* evicted states still referenced */
+    uint32_t graveyard_cnt;    /* counted in peak_states, as the kernel's free list */
 
     /* log bookkeeping (the kernel's prev_log_pos, prev_insn_print_pos) */
     struct vlog log;
@@ -402,11 +417,45 @@ int v_check_map_func_compat(struct venv *env, int32_t map_idx, int32_t func_id,
                             const char *func_name);
 int v_prepare_func_exit(struct venv *env, uint32_t *insn_idx);
 
+/* -------------------------------------------------------------- callbacks */
+
+/* bpf_loop / for_each_map_elem after their arguments were checked: a state
+ * that enters the callback is pushed (unless bpf_loop's iterations are
+ * used up); the current path goes on after the call (0 more iterations). */
+int v_callback_call(struct venv *env, int32_t func_id, int32_t map_idx);
+/* At a callback's exit: R0 within the callback's return range. */
+int v_callback_check_ret(struct venv *env, const struct vframe *callee);
+/* Back at the calling insn (*callsite*): widen imprecise scalars that
+ * changed since the previous visit, so that iterations converge. */
+int v_callback_widen(struct venv *env, uint32_t callsite);
+/* At a callback-calling insn, a saved state still being explored: does
+ * it contain cur, comparing every scalar by range (the kernel's
+ * RANGE_WITHIN)? Then the iterations converged. */
+bool v_callback_converged(struct venv *env, const struct vstate *old, const struct vstate *cur,
+                          uint32_t insn_idx);
+
 /* ------------------------------------------------------------------ prune */
 
 int v_is_state_visited(struct venv *env, uint32_t insn_idx);
+/* states_equal: old contains cur (exact: they are the same). */
+bool v_states_equal(const struct venv *env, const struct vstate *old, const struct vstate *cur,
+                    uint32_t insn_idx, bool exact);
 void v_update_branch_counts(struct venv *env, struct vstate *st);
 void v_free_explored(struct venv *env);
+
+/* ------------------------------------------------------------- stack_live */
+
+/* Slot spi of frame f (one of the current state's) is read: the
+ * checkpoints above that still hold the value read are marked. */
+void v_mark_stack_read(struct venv *env, const struct vframe *f, uint32_t spi);
+void v_mark_stack_written(struct vframe *f, uint32_t spi);
+/* After a prune: the slots old's paths read are read by the current path. */
+void v_propagate_stack_liveness(struct venv *env, const struct vstate *old);
+void v_clear_stack_liveness(struct vstate *st);
+/* Every slot of st (or of every checkpoint above the current state) read:
+ * where marks cannot be trusted to be final. */
+void v_mark_all_stack_read(struct vstate *st);
+void v_mark_chain_all_stack_read(struct venv *env);
 
 /* -------------------------------------------------------------- precision */
 
@@ -427,6 +476,8 @@ int v_mark_slot_precision(struct venv *env, uint32_t frameno, uint32_t spi);
 /* After a prune: what old needed precise, the current path needs too. */
 int v_propagate_precision(struct venv *env, const struct vstate *old);
 void v_mark_all_scalars_imprecise(struct vstate *st);
+/* Every scalar of every checkpoint above the current state precise. */
+void v_mark_chain_all_precise(struct venv *env);
 
 /* ------------------------------------------------------------------- exec */
 

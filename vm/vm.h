@@ -91,6 +91,39 @@ unsigned vm_disasm_insn(const struct bpf_insn *insns, uint32_t len, uint32_t idx
  * bpftool prints it. Returns a malloc'd string (caller frees) or NULL. */
 char *vm_disasm_prog(const struct vm_prog *prog);
 
+/* --------------------------------------------------------- classic BPF ---- */
+
+/* Classic BPF programs (struct sock_filter: include <linux/filter.h>),
+ * vm/cbpf*.c, docs/cbpf.md. */
+struct sock_filter;
+
+/* The kernel's load-time check of a classic program (bpf_check_classic):
+ * 0, or -EINVAL with "insn N (jeq #0x6 jt 4 jf 40): why" in err. */
+int vm_cbpf_check(const struct sock_filter *insns, uint32_t len, char *err, size_t errlen);
+
+/* Check, then convert to eBPF as the kernel converts socket filters
+ * (bpf_convert_filter): A in r0, X in r7, the skb in r6, M[] on the stack,
+ * packet loads as LD_ABS/LD_IND, ancillary loads (SKF_AD_*) as __sk_buff
+ * reads or helper calls; the program returns the classic return value (the
+ * bytes to accept). -ENOTSUP for the ancillary loads eBPF cannot express
+ * (hatype, nlattr, nlattr_nest, pay_offset). The result passes
+ * vm_prog_check and runs as BPF_PROG_TYPE_SOCKET_FILTER. */
+int vm_cbpf_convert(const struct sock_filter *insns, uint32_t len, const char *name,
+                    struct vm_prog **out, char *err, size_t errlen);
+
+/* Insn `idx` as `tcpdump -d` prints it ("(001) jeq      #0x800           jt 2\tjf 5"),
+ * or compact ("jeq #0x800 jt 2 jf 5") for messages. Returns the length. */
+unsigned vm_cbpf_disasm_insn(const struct sock_filter *insns, uint32_t idx, bool compact,
+                             char *buf, size_t buflen);
+/* The whole program, one tcpdump -d line each; malloc'd, or NULL. */
+char *vm_cbpf_disasm(const struct sock_filter *insns, uint32_t len);
+
+/* Parse a classic program as text: `tcpdump -ddd` (count, then "code jt jf
+ * k" lines), its one-line comma form ("4,40 0 0 12,...") or `tcpdump -dd`
+ * ("{ 0x28, 0, 0, 0x0000000c },"). *out is malloc'd. Error: "line N: ...". */
+int vm_cbpf_parse(const char *text, size_t len, struct sock_filter **out, uint32_t *count,
+                  char *err, size_t errlen);
+
 /* ----------------------------------------------------------- assembler ---- */
 
 /* Assemble text in either syntax, detected per line: the bpf_conformance

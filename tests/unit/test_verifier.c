@@ -120,7 +120,10 @@ static char *verify_text(const char *text, uint32_t prog_type, int level, bool *
     verifier_check(p, &o, &r);
     vm_prog_free(p);
     *accepted = r.accepted;
-    return r.log;
+    char *log = r.log;
+    r.log = NULL; /* the caller's */
+    verifier_result_free(&r);
+    return log;
 }
 
 Test(verifier_log, level1_failing_path_as_the_kernel_prints_it)

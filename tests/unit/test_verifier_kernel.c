@@ -230,7 +230,7 @@ Test(verifier_kernel, random_programs_agree, .timeout = 600)
         c.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
         c.priv = VERIFIER_PRIV_ROOT;
         c.n_maps = 1;
-        c.maps[0] = (struct verifier_map){BPF_MAP_TYPE_ARRAY, 4, 64, 1, 0, 0};
+        c.maps[0] = (struct verifier_map){BPF_MAP_TYPE_ARRAY, 4, 64, 1, 0, 0, NULL};
         rnd_program(i, text, 16384);
         char err[VM_ERR_LEN];
         cr_assert_eq(vm_asm(text, strlen(text), c.name, &c.prog, err, sizeof(err)), 0,

@@ -72,7 +72,7 @@ static struct kd_emu *suite_emu(const struct vsuite_case *c, uint64_t seed, unsi
     gp.n_maps = c->n_maps;
     for (unsigned m = 0; m < c->n_maps; m++)
         gp.maps[m] = (struct gen_map){c->maps[m].type, c->maps[m].key_size, c->maps[m].value_size,
-                                      c->maps[m].max_entries, c->maps[m].flags, 0};
+                                      c->maps[m].max_entries, c->maps[m].flags, 0, NULL};
     struct helper_env_opts eo;
     memset(&eo, 0, sizeof eo);
     eo.ncpus = 1;
@@ -179,6 +179,20 @@ Test(verifier_soundness, accepted_corpus_programs_run_without_faults, .timeout =
     cr_expect_eq(faults, 0, "%u accepted corpus programs faulted (see above)", faults);
 }
 
+/* Results comparable between two environments: no host address reaches
+ * r0 or a map (what root may leak; CAP_BPF without CAP_PERFMON may not,
+ * so a program that regime accepts leaks nothing). */
+static bool leaks_nothing(const struct vsuite_case *c)
+{
+    struct verifier_opts o;
+    struct verifier_result r;
+    vsuite_opts(c, &o, 0);
+    o.priv = VERIFIER_PRIV_BPF;
+    bool ok = verifier_check(c->prog, &o, &r) == 0 && r.accepted;
+    verifier_result_free(&r);
+    return ok;
+}
+
 /* r0, packet, ctx and maps after each packet: checked interpreter vs the
  * verified program's trusted JIT code */
 static int compare_trusted(struct kd_emu *chk, struct kd_emu *tru, uint64_t seed, char *why,
@@ -228,7 +242,7 @@ Test(verifier_soundness, trusted_jit_matches_the_checked_interpreter, .timeout =
         struct vsuite_case c;
         cr_assert_eq(vsuite_load(path, &c, err, sizeof err), 0, "%s: %s", files[i], err);
         struct kd_emu *chk = NULL, *tru = NULL;
-        if (runnable_type(c.prog_type) && c.expect_accept)
+        if (runnable_type(c.prog_type) && c.expect_accept && leaks_nothing(&c))
             chk = suite_emu(&c, i + 1, 0);
         if (!chk) {
             vsuite_free(&c);
@@ -251,6 +265,6 @@ Test(verifier_soundness, trusted_jit_matches_the_checked_interpreter, .timeout =
     vsuite_list_free(files);
     printf("trusted JIT vs checked interpreter: %u accepted suite programs, %u differ\n", programs,
            diffs);
-    cr_expect_gt(programs, 100, "only %u accepted suite programs ran", programs);
+    cr_expect_gt(programs, 90, "only %u accepted suite programs ran", programs);
     cr_expect_eq(diffs, 0, "%u accepted suite programs differ (see above)", diffs);
 }

@@ -12,6 +12,7 @@
 #define BPFEMU_TEST_VERIFIER_KERNEL_H
 
 #include "tests/unit/verifier_suite.h"
+#include "tools/kbpf.h"
 
 #include <linux/capability.h>
 #include <sys/mman.h>
@@ -161,6 +162,15 @@ static inline int vkernel_load(const struct vsuite_case *c, int log_level, bool 
         a.log_size = VKERNEL_LOG_SIZE;
         if (nfd)
             a.fd_array = (uintptr_t)fds;
+        /* callbacks need BTF func_info (tools/kbpf_btf.c); the child's
+         * exit closes the BTF */
+        struct kbpf_func_btf fb;
+        if (kbpf_func_btf(c->prog->insns, c->prog->len, &fb) == 0 && fb.btf_fd >= 0) {
+            a.prog_btf_fd = (uint32_t)fb.btf_fd;
+            a.func_info_rec_size = sizeof(struct bpf_func_info);
+            a.func_info = (uintptr_t)fb.info;
+            a.func_info_cnt = fb.n_info;
+        }
         int fd = (int)vkernel_bpf(BPF_PROG_LOAD, &a, sizeof(a));
         int e = fd < 0 ? errno : 0;
         if (fd < 0 && e == ENOSPC && log_level) {

@@ -1,0 +1,30 @@
+# with nr_loops 5 the counter reaches 5: a 4-byte read at 5 leaves the value
+# prog_type: xdp
+# priv: root
+# expect: reject
+# error: invalid access to map value, value_size=8 off=5 size=4
+# error: R0 min value is outside of the allowed memory range
+# map: array key=4 value=8 entries=1
+*(u64 *)(r10 -8) = 0
+r1 = 5
+r2 = subprog[cb]
+r3 = r10
+r3 += -8
+r4 = 0
+call 181
+*(u32 *)(r10 -12) = 0
+r2 = r10
+r2 += -12
+r1 = map[idx:0]
+call 1
+r1 = *(u64 *)(r10 -8)
+r0 += r1
+r0 = *(u32 *)(r0 +0)
+r0 = 2
+exit
+cb:
+r1 = *(u64 *)(r2 +0)
+r1 += 1
+*(u64 *)(r2 +0) = r1
+r0 = 0
+exit
