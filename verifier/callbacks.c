@@ -78,7 +78,11 @@ int v_callback_call(struct venv *env, int32_t func_id, int32_t map_idx)
         if (regs[4].type == SCALAR_VALUE && tnum_equals_const(regs[4].var_off, 0) &&
             (rc = v_mark_chain_precision(env, 4)))
             return rc;
-        /* whether iterations are left depends on nr_loops: keep it exact */
+        /* whether iterations are left depends on nr_loops: keep it exact
+         * (nr_loops is ARG_ANYTHING: a pointer gets there, and the
+         * kernel's precision tracking calls that its own bug) */
+        if (regs[1].type != SCALAR_VALUE)
+            return v_err(env, -EFAULT, "verifier bug: backtracking misuse\n");
         if ((rc = v_mark_chain_precision(env, 1)))
             return rc;
         if (caller->callback_depth >= regs[1].umax) {
@@ -103,6 +107,7 @@ int v_callback_call(struct venv *env, int32_t func_id, int32_t map_idx)
     if (!callee && !(callee = cb->frame[cb->curframe + 1] = v_frame_new()))
         return -ENOMEM;
     v_init_frame(env, callee, (int32_t)env->insn_idx, cb->curframe + 1, subprog);
+    v_mark_all_scratched(env); /* as a call's new frame does (the log's next state) */
     set_callee_args(env, func_id, cb->frame[cb->curframe], callee);
     callee->in_callback_fn = true;
     cb->callback_unroll_depth++;

@@ -1,3 +1,9 @@
+# FIXED in the kernel: 6.18.44-fc-v1300 rejects this program under CAP_BPF
+# too ("invalid read from stack R2 off -8+4 size 8", checked 2026-12-07 with
+# the kdiff command below without --no-verify), as does bpfemu's verifier
+# (suite: tests/verifier/stack-narrow-spill-*). Kept as the record of the
+# finding on 6.18.44-fc-v769:
+#
 # Candidate kernel verifier bug (Linux 6.18.44), found by
 # `bpfemu fuzz runtime-soundness` (a runtime difference in a program the
 # kernel also accepts under CAP_BPF-only) and reduced by hand.
