@@ -47,6 +47,10 @@ static void chaos(struct gen *g, char *buf, size_t n)
     while ((is_lddw_hi(g, i) || vm_insn_is_lddw(&g->code[i])) && ++tries < 16);
     struct bpf_insn *in = &g->code[i];
     int what = (int)grand(g, 5);
+    /* a deterministic program (runtime comparisons) keeps its helper ids:
+     * a new one could be a random or clock helper */
+    if (g->det && in->code == (BPF_JMP | BPF_CALL) && (what == 1 || what == 3))
+        what = 2;
     switch (what) {
     case 0:
         in->dst_reg = (uint8_t)grand(g, 11);
