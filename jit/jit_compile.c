@@ -754,19 +754,29 @@ static void emit_access_stub(struct jc *c, const struct stub *s)
 
 /* -------------------------------------------------------------- calls ---- */
 
-/* what every helper call does around `call r10` (r10 = the helper); the
- * budget check after it unless the caller does it */
-static void emit_helper_call(struct jc *c, uint32_t pc, uint64_t id, int dyn_id_reg, bool budget)
+/* the native registers of BPF r1..r5 (jit_int.h) */
+static const int bpf_args[5] = {RDI, RSI, RDX, RCX, R8};
+
+/* A call of the C function in r10 with the BPF frame published to the run
+ * (where a callback's frame goes) and r1..r5 saved in the native frame. */
+static void emit_c_call(struct jc *c)
 {
     struct xbuf *b = &c->b;
     x_op(b, XF_W, 0x89, 1, RBP, XM(RUNR, OFF_RUN(cur_fp)));
     x_load(b, 4, R11, XM(RSP, JF_DEPTH));
     x_op(b, 0, 0x89, 1, R11, XM(RUNR, OFF_RUN(cur_depth)));
-    static const int args[5] = {RDI, RSI, RDX, RCX, R8};
     for (int i = 0; i < 5; i++)
-        x_op(b, XF_W, 0x89, 1, args[i], XM(RSP, JF_ARGS + 8 * i));
+        x_op(b, XF_W, 0x89, 1, bpf_args[i], XM(RSP, JF_ARGS + 8 * i));
     x_call_r(b, R10);
     x_load(b, 8, RUNR, XM(RSP, JF_RUN));
+}
+
+/* what every helper call does around `call r10` (r10 = the helper); the
+ * budget check after it unless the caller does it */
+static void emit_helper_call(struct jc *c, uint32_t pc, uint64_t id, int dyn_id_reg, bool budget)
+{
+    struct xbuf *b = &c->b;
+    emit_c_call(c);
     struct stub *oc = add_stub(c, ST_ONCALL, pc);
     if (!oc)
         return;
@@ -784,7 +794,7 @@ static void emit_helper_call(struct jc *c, uint32_t pc, uint64_t id, int dyn_id_
     if (c->checked) {
         /* the interpreter's r1..r5 keep their values across a call */
         for (int i = 0; i < 5; i++)
-            x_load(b, 8, args[i], XM(RSP, JF_ARGS + 8 * i));
+            x_load(b, 8, bpf_args[i], XM(RSP, JF_ARGS + 8 * i));
         if (budget)
             budget_check(c, pc);
     }
@@ -979,14 +989,7 @@ static void emit_ld_pkt(struct jc *c, uint32_t pc, const struct bpf_insn *in)
     unsigned size = vm_size_bytes(in->code);
     x_movabs(b, R10, (uint64_t)(uintptr_t)(size == 1 ? vm_ld_pkt_b : size == 2 ? vm_ld_pkt_h
                                                                           : vm_ld_pkt_w));
-    x_op(b, XF_W, 0x89, 1, RBP, XM(RUNR, OFF_RUN(cur_fp)));
-    x_load(b, 4, R11, XM(RSP, JF_DEPTH));
-    x_op(b, 0, 0x89, 1, R11, XM(RUNR, OFF_RUN(cur_depth)));
-    static const int args[5] = {RDI, RSI, RDX, RCX, R8};
-    for (int i = 0; i < 5; i++)
-        x_op(b, XF_W, 0x89, 1, args[i], XM(RSP, JF_ARGS + 8 * i));
-    x_call_r(b, R10);
-    x_load(b, 8, RUNR, XM(RSP, JF_RUN));
+    emit_c_call(c);
     struct stub *st = add_stub(c, ST_STOPPED, pc);
     if (!st)
         return;
@@ -994,7 +997,7 @@ static void emit_ld_pkt(struct jc *c, uint32_t pc, const struct bpf_insn *in)
     jcc(c, CC_NE, st->label);
     if (c->checked) {
         for (int i = 0; i < 5; i++)
-            x_load(b, 8, args[i], XM(RSP, JF_ARGS + 8 * i));
+            x_load(b, 8, bpf_args[i], XM(RSP, JF_ARGS + 8 * i));
         budget_check(c, pc);
     }
     x_test_rr(b, true, RAX, RAX);
@@ -1210,9 +1213,8 @@ static void emit_entry(struct jc *c)
     x_op(b, 0, 0x89, 1, R8, XM(RSP, JF_INLINE));
     x_mov_rr(b, true, RBP, RCX);
     x_mov_rr(b, true, R11, RSI);
-    static const int args[5] = {RDI, RSI, RDX, RCX, R8};
     for (int i = 0; i < 5; i++)
-        x_load(b, 8, args[i], XM(RUNR, OFF_RUN(args) + 8 * i));
+        x_load(b, 8, bpf_args[i], XM(RUNR, OFF_RUN(args) + 8 * i));
     /* r0 and r6..r9 start at 0, as in the interpreter */
     static const int zero[5] = {RAX, RBX, R13, R14, R15};
     for (int i = 0; i < 5; i++)

@@ -25,6 +25,7 @@
  * helper it calls. The output is a plain eBPF socket filter: it passes
  * vm_prog_check and bpfemu's verifier. */
 #include "vm/vm.h"
+#include "vm/vm_internal.h"
 
 #include <linux/filter.h>
 
@@ -36,19 +37,6 @@
 #include <string.h>
 
 enum { REG_A = BPF_REG_0, REG_TMP = BPF_REG_2, REG_CTX = BPF_REG_6, REG_X = BPF_REG_7 };
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* "insn N (ldh [12])": the start of every message about an instruction. */
 static const char *where(const struct sock_filter *f, uint32_t pc, char *buf, size_t len)
@@ -122,7 +110,7 @@ static int check_mem_init(const struct sock_filter *f, uint32_t len, char *err, 
 {
     uint16_t *masks = malloc(len * sizeof(*masks));
     if (!masks)
-        return fail(err, errlen, -ENOMEM, "out of memory");
+        return vm_fail(err, errlen, -ENOMEM, "out of memory");
     memset(masks, 0xff, len * sizeof(*masks));
     uint16_t valid = 0;
     int rc = 0;
@@ -138,7 +126,7 @@ static int check_mem_init(const struct sock_filter *f, uint32_t len, char *err, 
         case BPF_LD | BPF_MEM:
         case BPF_LDX | BPF_MEM:
             if (!(valid & (1u << in->k)))
-                rc = fail(err, errlen, -EINVAL,
+                rc = vm_fail(err, errlen, -EINVAL,
                           "%s: reads M[%u], which is not stored on every path to it",
                           where(f, pc, at, sizeof at), in->k);
             break;
@@ -162,29 +150,29 @@ static int check_mem_init(const struct sock_filter *f, uint32_t len, char *err, 
 int vm_cbpf_check(const struct sock_filter *f, uint32_t len, char *err, size_t errlen)
 {
     if (len == 0)
-        return fail(err, errlen, -EINVAL, "the classic program is empty");
+        return vm_fail(err, errlen, -EINVAL, "the classic program is empty");
     if (len > BPF_MAXINSNS)
-        return fail(err, errlen, -EINVAL,
+        return vm_fail(err, errlen, -EINVAL,
                     "the classic program has %u insns, more than the kernel's %u (BPF_MAXINSNS)",
                     len, BPF_MAXINSNS);
     for (uint32_t pc = 0; pc < len; pc++) {
         const struct sock_filter *in = &f[pc];
         char at[128];
         if (!code_allowed(in->code))
-            return fail(err, errlen, -EINVAL, "%s: opcode 0x%02x is not a classic BPF instruction "
+            return vm_fail(err, errlen, -EINVAL, "%s: opcode 0x%02x is not a classic BPF instruction "
                         "the kernel accepts", where(f, pc, at, sizeof at), in->code);
         switch (in->code) {
         case BPF_ALU | BPF_DIV | BPF_K:
         case BPF_ALU | BPF_MOD | BPF_K:
             if (in->k == 0)
-                return fail(err, errlen, -EINVAL, "%s: %s by constant zero",
+                return vm_fail(err, errlen, -EINVAL, "%s: %s by constant zero",
                             where(f, pc, at, sizeof at),
                             BPF_OP(in->code) == BPF_DIV ? "division" : "modulo");
             break;
         case BPF_ALU | BPF_LSH | BPF_K:
         case BPF_ALU | BPF_RSH | BPF_K:
             if (in->k >= 32)
-                return fail(err, errlen, -EINVAL, "%s: shift by %u (at most 31)",
+                return vm_fail(err, errlen, -EINVAL, "%s: shift by %u (at most 31)",
                             where(f, pc, at, sizeof at), in->k);
             break;
         case BPF_LD | BPF_MEM:
@@ -192,24 +180,24 @@ int vm_cbpf_check(const struct sock_filter *f, uint32_t len, char *err, size_t e
         case BPF_ST:
         case BPF_STX:
             if (in->k >= BPF_MEMWORDS)
-                return fail(err, errlen, -EINVAL, "%s: scratch memory has M[0] to M[%u]",
+                return vm_fail(err, errlen, -EINVAL, "%s: scratch memory has M[0] to M[%u]",
                             where(f, pc, at, sizeof at), BPF_MEMWORDS - 1);
             break;
         case BPF_JMP | BPF_JA:
             if (in->k >= len - 1 - pc)
-                return fail(err, errlen, -EINVAL,
+                return vm_fail(err, errlen, -EINVAL,
                             "%s: jump target %llu is past the last insn (%u)",
                             where(f, pc, at, sizeof at), (unsigned long long)pc + 1 + in->k,
                             len - 1);
             break;
         default:
             if (is_cond_jump(in->code) && (pc + in->jt + 1 >= len || pc + in->jf + 1 >= len))
-                return fail(err, errlen, -EINVAL,
+                return vm_fail(err, errlen, -EINVAL,
                             "%s: jump target %u is past the last insn (%u)",
                             where(f, pc, at, sizeof at),
                             pc + 1 + (in->jt > in->jf ? in->jt : in->jf), len - 1);
             if (is_ancillary(in) && !known_ancillary(in->k))
-                return fail(err, errlen, -EINVAL,
+                return vm_fail(err, errlen, -EINVAL,
                             "%s: offset %d is in the ancillary area (SKF_AD_OFF) but no "
                             "ancillary load the kernel knows", where(f, pc, at, sizeof at),
                             (int32_t)in->k);
@@ -219,7 +207,7 @@ int vm_cbpf_check(const struct sock_filter *f, uint32_t len, char *err, size_t e
     uint16_t last = f[len - 1].code;
     if (last != (BPF_RET | BPF_K) && last != (BPF_RET | BPF_A)) {
         char at[128];
-        return fail(err, errlen, -EINVAL, "%s: the last insn must be a ret",
+        return vm_fail(err, errlen, -EINVAL, "%s: the last insn must be a ret",
                     where(f, len - 1, at, sizeof at));
     }
     return check_mem_init(f, len, err, errlen);
@@ -320,7 +308,7 @@ static int convert_ancillary(struct conv *c, const struct sock_filter *f, uint32
     case SKF_AD_PAY_OFFSET: what = "SKF_AD_PAY_OFFSET (the payload offset)"; break;
     }
     char at[128];
-    return fail(err, errlen, -ENOTSUP,
+    return vm_fail(err, errlen, -ENOTSUP,
                 "%s: the ancillary load %s has no __sk_buff field or helper an eBPF program "
                 "can use: not supported", where(f, pc, at, sizeof at), what ? what : "?");
 }
@@ -446,7 +434,7 @@ static int convert_one(struct conv *c, const struct sock_filter *f, uint32_t pc,
     }
     /* vm_cbpf_check let only whitelisted codes through */
     char at[128];
-    return fail(err, errlen, -EINVAL, "%s: not convertible", where(f, pc, at, sizeof at));
+    return vm_fail(err, errlen, -EINVAL, "%s: not convertible", where(f, pc, at, sizeof at));
 }
 
 int vm_cbpf_convert(const struct sock_filter *f, uint32_t len, const char *name,
@@ -459,7 +447,7 @@ int vm_cbpf_convert(const struct sock_filter *f, uint32_t len, const char *name,
     struct conv c = {0};
     c.start = calloc(len, sizeof(*c.start));
     if (!c.start)
-        return fail(err, errlen, -ENOMEM, "out of memory");
+        return vm_fail(err, errlen, -ENOMEM, "out of memory");
     /* A = X = 0 (the kernel xors them, which an eBPF verifier refuses as a
      * read of an uninitialised register: moves do the same); the context
      * stays in r6, where LD_ABS/LD_IND read it */
@@ -474,7 +462,7 @@ int vm_cbpf_convert(const struct sock_filter *f, uint32_t len, const char *name,
         int64_t off = (int64_t)c.start[c.fix[i].target] - ((int64_t)c.fix[i].slot + 1);
         if (off < INT16_MIN || off > INT16_MAX) {
             char at[128];
-            rc = fail(err, errlen, -E2BIG, "%s: the converted jump spans %lld insns, more than "
+            rc = vm_fail(err, errlen, -E2BIG, "%s: the converted jump spans %lld insns, more than "
                       "an eBPF jump reaches", where(f, c.fix[i].target, at, sizeof at),
                       (long long)off);
             break;
@@ -482,7 +470,7 @@ int vm_cbpf_convert(const struct sock_filter *f, uint32_t len, const char *name,
         c.out[c.fix[i].slot].off = (int16_t)off;
     }
     if (!rc && c.oom)
-        rc = fail(err, errlen, -ENOMEM, "out of memory");
+        rc = vm_fail(err, errlen, -ENOMEM, "out of memory");
     if (!rc)
         rc = vm_prog_from_bytes(c.out, (size_t)c.n * sizeof(*c.out), name, out, err, errlen);
     free(c.out);

@@ -5,6 +5,7 @@
  * `tcpdump -dd` (C initialisers "{ 0x28, 0, 0, 0x0000000c },"). Numbers are
  * decimal or 0x hex. */
 #include "vm/vm.h"
+#include "vm/vm_internal.h"
 
 #include <linux/filter.h>
 
@@ -13,19 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 struct num {
     uint64_t v;
@@ -67,7 +55,7 @@ static int tokens(const char *s, size_t len, struct num **out, size_t *n, char *
         if (!ok) {
             free(*out);
             *out = NULL;
-            return fail(err, errlen, -EINVAL, "line %u: '%.*s' is not a number", line,
+            return vm_fail(err, errlen, -EINVAL, "line %u: '%.*s' is not a number", line,
                         (int)(wl > 24 ? 24 : wl), s + i);
         }
         memcpy(word, s + i, wl);
@@ -79,7 +67,7 @@ static int tokens(const char *s, size_t len, struct num **out, size_t *n, char *
             if (!g) {
                 free(*out);
                 *out = NULL;
-                return fail(err, errlen, -ENOMEM, "out of memory");
+                return vm_fail(err, errlen, -ENOMEM, "out of memory");
             }
             *out = g;
         }
@@ -104,33 +92,33 @@ int vm_cbpf_parse(const char *text, size_t len, struct sock_filter **out, uint32
     size_t first = braces ? 0 : 1;
     if (n == 0) {
         free(t);
-        return fail(err, errlen, -EINVAL, "no instructions");
+        return vm_fail(err, errlen, -EINVAL, "no instructions");
     }
     uint64_t insns = braces ? n / 4 : t[0].v;
     if (!braces && (insns == 0 || insns > BPF_MAXINSNS)) {
-        rc = fail(err, errlen, -EINVAL, "line %u: instruction count %llu (expected 1 to %u)",
+        rc = vm_fail(err, errlen, -EINVAL, "line %u: instruction count %llu (expected 1 to %u)",
                   t[0].line, (unsigned long long)insns, BPF_MAXINSNS);
         goto out;
     }
     if (n - first != insns * 4) {
         uint32_t line = t[n - 1].line;
         if (braces)
-            rc = fail(err, errlen, -EINVAL, "line %u: %zu numbers, not a whole number of "
+            rc = vm_fail(err, errlen, -EINVAL, "line %u: %zu numbers, not a whole number of "
                       "{code, jt, jf, k} instructions", line, n);
         else
-            rc = fail(err, errlen, -EINVAL, "line %u: the count says %llu instructions, the "
+            rc = vm_fail(err, errlen, -EINVAL, "line %u: the count says %llu instructions, the "
                       "text has %zu numbers after it (%llu expected)", line,
                       (unsigned long long)insns, n - 1, (unsigned long long)insns * 4);
         goto out;
     }
     if (insns > BPF_MAXINSNS) {
-        rc = fail(err, errlen, -EINVAL, "%llu instructions, more than the kernel's %u",
+        rc = vm_fail(err, errlen, -EINVAL, "%llu instructions, more than the kernel's %u",
                   (unsigned long long)insns, BPF_MAXINSNS);
         goto out;
     }
     struct sock_filter *f = calloc(insns, sizeof(*f));
     if (!f) {
-        rc = fail(err, errlen, -ENOMEM, "out of memory");
+        rc = vm_fail(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     static const uint64_t max[4] = {0xffff, 0xff, 0xff, 0xffffffff};
@@ -139,7 +127,7 @@ int vm_cbpf_parse(const char *text, size_t len, struct sock_filter **out, uint32
         const struct num *x = &t[first + i];
         if (x->v > max[i % 4]) {
             free(f);
-            rc = fail(err, errlen, -EINVAL, "line %u: insn %zu: %s %llu is out of range (at most "
+            rc = vm_fail(err, errlen, -EINVAL, "line %u: insn %zu: %s %llu is out of range (at most "
                       "%llu)", x->line, i / 4, field[i % 4], (unsigned long long)x->v,
                       (unsigned long long)max[i % 4]);
             goto out;

@@ -2,6 +2,7 @@
  * execution engine relies on (opcodes known, targets in range, lddw whole).
  * Type and path rules belong to the verifier, not here. */
 #include "vm/vm.h"
+#include "vm/vm_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,10 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+int vm_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
     if (err && errlen) {
         va_list ap;
@@ -28,18 +26,18 @@ int vm_prog_from_bytes(const void *buf, size_t size, const char *name,
 {
     *out = NULL;
     if (size == 0)
-        return fail(err, errlen, -EINVAL, "program is empty");
+        return vm_fail(err, errlen, -EINVAL, "program is empty");
     if (size % sizeof(struct bpf_insn))
-        return fail(err, errlen, -EINVAL,
+        return vm_fail(err, errlen, -EINVAL,
                     "%zu bytes is not a multiple of 8 (truncated bytecode: %zu trailing bytes)",
                     size, size % sizeof(struct bpf_insn));
     if (size / sizeof(struct bpf_insn) > VM_MAX_INSNS)
-        return fail(err, errlen, -E2BIG, "program has %zu insns, more than the %u supported",
+        return vm_fail(err, errlen, -E2BIG, "program has %zu insns, more than the %u supported",
                     size / sizeof(struct bpf_insn), VM_MAX_INSNS);
     struct vm_prog *p = calloc(1, sizeof(*p));
     if (!p || !(p->insns = malloc(size))) {
         free(p);
-        return fail(err, errlen, -ENOMEM, "out of memory");
+        return vm_fail(err, errlen, -ENOMEM, "out of memory");
     }
     memcpy(p->insns, buf, size);
     p->len = (uint32_t)(size / sizeof(struct bpf_insn));
@@ -178,38 +176,38 @@ int vm_prog_check(const struct vm_prog *prog, char *err, size_t errlen)
     const struct bpf_insn *insns = prog->insns;
     uint32_t n = prog->len;
     if (n == 0)
-        return fail(err, errlen, -EINVAL, "program is empty");
+        return vm_fail(err, errlen, -EINVAL, "program is empty");
 
     /* Pass 1: opcodes, registers, lddw pairs. second[] marks lddw tails. */
     uint8_t *second = calloc(n, 1);
     if (!second)
-        return fail(err, errlen, -ENOMEM, "out of memory");
+        return vm_fail(err, errlen, -ENOMEM, "out of memory");
     int rc = 0;
     for (uint32_t i = 0; i < n && !rc; i++) {
         const struct bpf_insn *in = &insns[i];
         const char *why = check_opcode(in);
         if (why) {
             rc = strcmp(why, "unknown opcode") == 0
-                     ? fail(err, errlen, -EINVAL, "insn %u: unknown opcode 0x%02x", i, in->code)
-                     : fail(err, errlen, -EINVAL, "insn %u: %s (opcode 0x%02x)", i, why, in->code);
+                     ? vm_fail(err, errlen, -EINVAL, "insn %u: unknown opcode 0x%02x", i, in->code)
+                     : vm_fail(err, errlen, -EINVAL, "insn %u: %s (opcode 0x%02x)", i, why, in->code);
             break;
         }
         /* lddw and call keep a kind, not a register, in src_reg */
         if (in->dst_reg > 10 || (in->src_reg > 10 && !vm_insn_is_lddw(in) &&
                                  in->code != (BPF_JMP | BPF_CALL))) {
-            rc = fail(err, errlen, -EINVAL, "insn %u: invalid register r%u", i,
+            rc = vm_fail(err, errlen, -EINVAL, "insn %u: invalid register r%u", i,
                       in->dst_reg > 10 ? in->dst_reg : in->src_reg);
             break;
         }
         if (vm_insn_is_lddw(in) && in->src_reg > BPF_PSEUDO_MAP_IDX_VALUE) {
-            rc = fail(err, errlen, -EINVAL, "insn %u: unknown lddw source kind %u", i,
+            rc = vm_fail(err, errlen, -EINVAL, "insn %u: unknown lddw source kind %u", i,
                       in->src_reg);
             break;
         }
         if (vm_insn_is_lddw(in)) {
             if (i + 1 >= n || insns[i + 1].code != 0 || insns[i + 1].dst_reg ||
                 insns[i + 1].src_reg || insns[i + 1].off) {
-                rc = fail(err, errlen, -EINVAL, "insn %u: lddw missing its second half", i);
+                rc = vm_fail(err, errlen, -EINVAL, "insn %u: lddw missing its second half", i);
                 break;
             }
             second[++i] = 1;
@@ -223,10 +221,10 @@ int vm_prog_check(const struct vm_prog *prog, char *err, size_t errlen)
         if (t == INT64_MIN)
             continue;
         if (t < 0 || t >= (int64_t)n)
-            rc = fail(err, errlen, -EINVAL, "insn %u: jump out of range from insn %u to %lld", i,
+            rc = vm_fail(err, errlen, -EINVAL, "insn %u: jump out of range from insn %u to %lld", i,
                       i, (long long)t);
         else if (second[t])
-            rc = fail(err, errlen, -EINVAL, "insn %u: jump into the middle of lddw at insn %lld",
+            rc = vm_fail(err, errlen, -EINVAL, "insn %u: jump into the middle of lddw at insn %lld",
                       i, (long long)t - 1);
     }
     free(second);

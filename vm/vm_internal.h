@@ -43,6 +43,11 @@ struct vm {
     uint8_t *ctx_insns;         /* vm_set_ctx_insns, or NULL */
 };
 
+/* Fill err (when given) with the formatted message and return code: the
+ * one error idiom of vm/ (vm/prog.c). */
+int vm_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Handler id for slot `i` (the second slot of a lddw gets VM_OP_INVALID). */
 enum vm_op vm_decode_op(const struct bpf_insn *in);
 
