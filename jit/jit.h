@@ -9,8 +9,8 @@
  *     if (jit_compile(vm, JIT_CHECKED, err, sizeof err) == 0)
  *         ... vm_run_exec() now runs native code ...
  *
- * Modes. Programs are unverified until the verifier lands, so they are never
- * compiled without checks: JIT_CHECKED code checks every access the way the
+ * Modes. An unverified program is never compiled without checks: its
+ * JIT_CHECKED code checks every access the way the
  * checked interpreter does and the instruction budget at every taken jump
  * and call. JIT_TRUSTED code has no checks and no budget (for verified
  * programs, as VM_MODE_TRUSTED): accesses are plain loads and stores,

@@ -18,8 +18,8 @@
 #   - the kernel: kernel-run, one BPF_PROG_TEST_RUN per packet (wall clock of
 #     the whole process; SKIP where bpf() is not permitted)
 # Every row must give the same verdict counts; a mismatch is an error.
-# The interpreter is the only engine until the JIT lands (a JIT row appears
-# when `bpfemu replay --help` mentions --jit).
+# The program is verified first, so both engines run trusted code; JIT rows
+# appear when `bpfemu replay --help` mentions --jit.
 set -eu
 cd "$(dirname "$0")/.."
 BPFEMU=${1:-build/bpfemu}
