@@ -78,25 +78,9 @@ int raw_env_create(const struct vm_prog *prog, uint32_t prog_type, const char *n
                    char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    struct vm_object *obj = calloc(1, sizeof(*obj));
-    if (!obj || !(obj->progs = calloc(1, sizeof(*obj->progs)))) {
-        free(obj);
-        snprintf(err, errlen, "out of memory");
-        return -ENOMEM;
-    }
-    snprintf(obj->name, sizeof obj->name, "%s", name);
-    /* bpf_prog_load_check's license: the converted filters call no GPL helper,
-     * but say GPL so every helper a raw program may call resolves */
-    snprintf(obj->license, sizeof obj->license, "GPL");
-    struct vm_obj_prog *op = &obj->progs[0];
-    obj->n_progs = 1;
-    snprintf(op->name, sizeof op->name, "%s", name);
-    snprintf(op->section, sizeof op->section, "%s", section);
-    op->prog_type = prog_type;
-    int rc = vm_prog_from_bytes(prog->insns, (size_t)prog->len * sizeof(*prog->insns), name,
-                                &op->prog, err, errlen);
-    if (!rc)
-        rc = vm_prog_check(op->prog, err, errlen);
+    /* the converted filters call no GPL helper; the object says GPL anyway */
+    struct vm_object *obj;
+    int rc = vm_object_from_prog(prog, prog_type, name, section, &obj, err, errlen);
     if (!rc)
         rc = helper_env_create(obj, eo, &out->env, err, errlen);
     if (rc) {

@@ -494,16 +494,16 @@ int kd_emu_from_raw(const struct gen_program *p, const struct helper_env_opts *e
                     struct kd_emu **out, char *err, size_t errlen)
 {
     *out = NULL;
+    struct vm_object *obj = NULL;
     struct kd_emu *e = calloc(1, sizeof(*e));
-    struct vm_object *obj = calloc(1, sizeof(*obj));
-    if (!e || !obj)
+    if (!e)
         goto oom;
+    if (vm_object_from_prog(p->prog, p->prog_type, "prog", gen_prog_type_name(p->prog_type), &obj,
+                            err, errlen))
+        goto fail;
     e->obj = obj;
-    snprintf(obj->name, sizeof obj->name, "gen");
-    snprintf(obj->license, sizeof obj->license, "GPL");
     obj->maps = calloc(p->n_maps + 1, sizeof(*obj->maps));
-    obj->progs = calloc(1, sizeof(*obj->progs));
-    if (!obj->maps || !obj->progs)
+    if (!obj->maps)
         goto oom;
     for (uint32_t i = 0; i < p->n_maps; i++) {
         struct vm_map_def *d = &obj->maps[i];
@@ -518,13 +518,6 @@ int kd_emu_from_raw(const struct gen_program *p, const struct helper_env_opts *e
         obj->n_maps++;
     }
     struct vm_obj_prog *op = &obj->progs[0];
-    obj->n_progs = 1;
-    snprintf(op->name, sizeof op->name, "prog");
-    snprintf(op->section, sizeof op->section, "%s", gen_prog_type_name(p->prog_type));
-    op->prog_type = p->prog_type;
-    if (vm_prog_from_bytes(p->prog->insns, (size_t)p->prog->len * 8, "prog", &op->prog, err,
-                           errlen))
-        goto fail;
     /* map references: lddw map[idx:N] (value: map[idx:N][0]+OFF) */
     for (uint32_t i = 0; i + 1 < op->prog->len; i++) {
         const struct bpf_insn *in = &op->prog->insns[i];
@@ -546,8 +539,6 @@ int kd_emu_from_raw(const struct gen_program *p, const struct helper_env_opts *e
         }
         i++;
     }
-    if (vm_prog_check(op->prog, err, errlen))
-        goto fail;
     if (helper_env_create(obj, eo, &e->env, err, errlen))
         goto fail;
     e->prog = helper_env_prog(e->env, "prog");

@@ -723,6 +723,35 @@ void vm_object_free(struct vm_object *obj)
     free(obj);
 }
 
+int vm_object_from_prog(const struct vm_prog *prog, uint32_t prog_type, const char *name,
+                        const char *section, struct vm_object **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct vm_object *obj = calloc(1, sizeof(*obj));
+    if (!obj || !(obj->progs = calloc(1, sizeof(*obj->progs)))) {
+        free(obj);
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    snprintf(obj->name, sizeof obj->name, "%s", name);
+    snprintf(obj->license, sizeof obj->license, "GPL");
+    struct vm_obj_prog *op = &obj->progs[0];
+    obj->n_progs = 1;
+    snprintf(op->name, sizeof op->name, "%s", name);
+    snprintf(op->section, sizeof op->section, "%s", section);
+    op->prog_type = prog_type;
+    int rc = vm_prog_from_bytes(prog->insns, (size_t)prog->len * sizeof(*prog->insns), name,
+                                &op->prog, err, errlen);
+    if (!rc)
+        rc = vm_prog_check(op->prog, err, errlen);
+    if (rc) {
+        vm_object_free(obj);
+        return rc;
+    }
+    *out = obj;
+    return 0;
+}
+
 const struct vm_obj_prog *vm_object_find_prog(const struct vm_object *obj, const char *name)
 {
     if (!obj || !name)

@@ -223,6 +223,12 @@ struct vm_object {
 int vm_object_load_elf(const void *buf, size_t size, const char *name,
                        struct vm_object **out, char *err, size_t errlen);
 void vm_object_free(struct vm_object *obj);
+/* An object of one raw program (no ELF): a copy of `prog` (checked with
+ * vm_prog_check), named `name` in section `section`, of type prog_type,
+ * licensed "GPL" so every helper resolves, and no maps (the caller may add
+ * obj->maps and the program's relocs before instantiating it). */
+int vm_object_from_prog(const struct vm_prog *prog, uint32_t prog_type, const char *name,
+                        const char *section, struct vm_object **out, char *err, size_t errlen);
 /* Program by function name, or by section name (the first in it), or NULL. */
 const struct vm_obj_prog *vm_object_find_prog(const struct vm_object *obj, const char *name);
 /* Program type and attach type for a libbpf section name; false if unknown. */
