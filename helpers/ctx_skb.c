@@ -237,7 +237,7 @@ static int read_field(struct helper_call_ctx *cc, uint32_t off, unsigned size, u
         *value = s->hwtstamp;
         return 0;
     case SKB_OFF(sk):
-        *value = 0;
+        *value = cc->sk_present ? (uintptr_t)&cc->sk_view : 0;
         return 0;
     case SKB_OFF(tstamp_type):
         *value = s->tstamp_type;

@@ -72,6 +72,9 @@ HELPER_FN(get_cgroup_classid);
 HELPER_FN(get_route_realm);
 HELPER_FN(skb_get_tunnel_key);
 HELPER_FN(get_socket_uid);
+/* helpers/sock_skb.c */
+HELPER_FN(get_socket_cookie);
+HELPER_FN(sk_fullsock);
 HELPER_FN(fib_lookup);
 
 #endif

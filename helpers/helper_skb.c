@@ -980,8 +980,6 @@ HELPER_FN(get_cgroup_classid) { return 0; }
 
 HELPER_FN(get_route_realm) { return 0; }
 
-HELPER_FN(get_socket_uid) { return 0; }
-
 /* No tunnel metadata on a test-run skb: -EINVAL and a zeroed key. */
 HELPER_FN(skb_get_tunnel_key)
 {

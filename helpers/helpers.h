@@ -120,12 +120,14 @@ enum helper_arg {
     HELPER_ARG_SPIN_LOCK,
     HELPER_ARG_CONST_STR,
     HELPER_ARG_PTR_TO_LONG,    /* writable 8 bytes */
+    HELPER_ARG_SOCK_COMMON,    /* a socket pointer (skb->sk, bpf_sk_fullsock's) */
 };
 enum helper_ret {
     HELPER_RET_INTEGER,
     HELPER_RET_VOID,
     HELPER_RET_MAP_VALUE_OR_NULL,
     HELPER_RET_MEM_OR_NULL,    /* ringbuf_reserve: size from arg 2 */
+    HELPER_RET_SOCKET_OR_NULL, /* struct bpf_sock * (bpf_sk_fullsock) */
 };
 
 struct helper_proto {
@@ -218,6 +220,50 @@ void helper_env_record_calls(struct helper_env *env, bool on);
 const struct helper_call_record *helper_env_calls(const struct helper_env *env, size_t *count);
 void helper_env_clear_calls(struct helper_env *env);
 
+/* The socket an skb belongs to: what __sk_buff->sk points at (struct
+ * bpf_sock), bpf_get_socket_uid / bpf_get_socket_cookie / bpf_sk_fullsock
+ * answer, and cgroup_skb's family .. local_port. Addresses in network byte
+ * order (IPv4 in the first 4 bytes), ports in host byte order. */
+enum {
+    HELPER_SOCK_NONE = 1u << 0, HELPER_SOCK_FAMILY = 1u << 1, HELPER_SOCK_TYPE = 1u << 2,
+    HELPER_SOCK_PROTOCOL = 1u << 3, HELPER_SOCK_STATE = 1u << 4, HELPER_SOCK_DEV = 1u << 5,
+    HELPER_SOCK_MARK = 1u << 6, HELPER_SOCK_PRIORITY = 1u << 7, HELPER_SOCK_SRC_IP = 1u << 8,
+    HELPER_SOCK_DST_IP = 1u << 9, HELPER_SOCK_SRC_PORT = 1u << 10,
+    HELPER_SOCK_DST_PORT = 1u << 11, HELPER_SOCK_RXQ = 1u << 12, HELPER_SOCK_UID = 1u << 13,
+    HELPER_SOCK_COOKIE = 1u << 14, HELPER_SOCK_ALL = (1u << 15) - 1,
+};
+struct helper_socket {
+    uint32_t given;            /* HELPER_SOCK_* bits: the fields set here; a test
+                                  run takes the others from its dummy socket */
+    bool none;                 /* no socket: skb->sk reads NULL, uid overflowuid */
+    uint32_t family;           /* AF_INET, AF_INET6 */
+    uint32_t type;             /* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW */
+    uint32_t protocol;         /* IPPROTO_TCP, ... */
+    uint32_t state;            /* TCP_ESTABLISHED (1) ... TCP_CLOSE (7) */
+    uint32_t bound_dev_if, mark, priority;
+    uint8_t src_ip[16], dst_ip[16];
+    uint16_t src_port, dst_port;
+    int32_t rx_queue_mapping;  /* -1: none recorded */
+    uint32_t uid;
+    uint64_t cookie;
+};
+/* The socket BPF_PROG_TEST_RUN gives an skb: a fresh socket (state
+ * TCP_CLOSE, uid 0, no ports) with the family and addresses of the
+ * packet's IP header (source as src_ip). cookie is bpfemu's (the
+ * kernel's is a global counter). */
+void helper_socket_test_run_default(struct helper_socket *s, uint32_t family,
+                                    const uint8_t *saddr, const uint8_t *daddr);
+/* Parse "key=value,..." (family, type, protocol, state, src, dst, uid,
+ * cookie, mark, priority, bound_dev_if, rx_queue_mapping; src/dst as
+ * ADDR[:PORT] or [IPv6]:PORT; "none") over *s. 0, or -EINVAL naming the
+ * bad key in err. */
+int helper_socket_parse(struct helper_socket *s, const char *spec, char *err, size_t errlen);
+/* Copy the fields `over` gives onto *s. */
+void helper_socket_overlay(struct helper_socket *s, const struct helper_socket *over);
+/* One key of helper_socket_parse (for callers with their own syntax). */
+int helper_socket_set_field(struct helper_socket *s, const char *key, const char *value,
+                            char *err, size_t errlen);
+
 /* Largest frame a packet-socket delivery takes (libpcap's largest snapshot). */
 #define HELPER_PACKET_SOCKET_MAX 262144u
 
@@ -236,6 +282,9 @@ struct helper_test_run {
      * (up to HELPER_PACKET_SOCKET_MAX; no IP header rules). Without it a
      * socket filter sees the packet from L3, as BPF_PROG_TEST_RUN runs it. */
     bool packet_socket;
+    /* skb program types: the socket skb->sk points at; NULL: the kernel
+     * test run's (helper_socket_test_run_default) */
+    const struct helper_socket *socket;
     /* out (data_out/ctx_out are malloc'd; the caller frees them) */
     uint32_t retval;
     uint64_t duration_ns;      /* per run */
@@ -533,6 +582,9 @@ int helper_tk_map_has(struct bpfemu_test *t, const char *map, const struct helpe
 int helper_tk_key_format(struct bpfemu_test *t, const char *map, const struct helper_tfields *key,
                          struct helper_sb *sb);
 int helper_tk_ctx(struct bpfemu_test *t, const struct helper_tfields *fs);
+/* skb->sk's fields for the next runs (NULL or none: the test run's dummy
+ * socket); keys as helper_socket_parse. */
+int helper_tk_socket(struct bpfemu_test *t, const struct helper_tfields *fs);
 /* A record of map `map` (ring buffer, queue, stack...) against fields, typed
  * by the map's value type when the sizes agree: as helper_typed_match. */
 int helper_tk_record_match(struct bpfemu_test *t, const char *map, const struct helper_tfields *fs,

@@ -109,6 +109,12 @@ struct helper_call_ctx {
     struct helper_xdp_md_state xdp;
     struct helper_skb skb;
     uint8_t ctx_mem[256];      /* what r1 points at (answered by the accessor) */
+    /* skb->sk: struct bpf_sock as the program reads it (a read-only
+     * region), with what the socket helpers need beyond it */
+    struct bpf_sock sk_view;
+    bool sk_present;
+    uint32_t sk_uid;
+    uint64_t sk_cookie;
     uint8_t cb_key[512];       /* for_each_map_elem's key (a read-only region) */
     /* redirect target chosen by bpf_redirect / bpf_redirect_map */
     uint32_t redirect_ifindex;
@@ -158,6 +164,15 @@ static inline vm_ctx_direct_fn helper_ctx_direct_for(vm_ctx_access_fn access)
            : access == helper_ctx_skb_access ? helper_ctx_skb_direct
                                              : NULL;
 }
+
+/* skb->sk for a run (helpers/sock_skb.c): fill cc's socket view from
+ * `sock`, and cgroup_skb's family .. local_port with it; register the view
+ * as a read-only region of `run` (after vm_run_init). */
+void helper_sock_set(struct helper_call_ctx *cc, const struct helper_socket *sock);
+/* The same with `given`, or the test run's dummy socket built from the
+ * family and addresses cc->skb already holds when given is NULL. */
+void helper_sock_for_skb(struct helper_call_ctx *cc, const struct helper_socket *given);
+int helper_sock_add_region(struct helper_call_ctx *cc, struct vm_run *run);
 
 /* ld_abs / ld_ind of socket filters and tc programs (vm_ld_pkt_fn,
  * helpers/skb_ld_abs.c). */

@@ -369,6 +369,7 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
                             .ctx_direct = s->xdp ? helper_ctx_xdp_direct : helper_ctx_skb_direct};
     vm_run_add_region_desc(run, &ctx);
     vm_run_add_region(run, cc->cb_key, sizeof cc->cb_key, VM_REGION_READ, 0, "callback key");
+    helper_sock_add_region(cc, run);
     cc->pkt_region = (int)run->n_regions;
     vm_run_add_region(run, pkt, 1, VM_REGION_RW, 0, "packet");
     for (uint32_t i = 0; i < env->n_map_regions; i++)
@@ -512,6 +513,7 @@ static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
         p->data += HELPER_ETH_HLEN;
     p->data_meta = p->data;
     sk->data_ptrs = true;
+    helper_sock_for_skb(&s->cc, NULL);
     sk->ingress_ifindex = meta->ingress_ifindex;
     sk->queue_mapping = meta->rx_queue;
     sk->wire_len = (uint32_t)(p->data_end - p->data);

@@ -31,8 +31,10 @@
  *  - ctx_out: the ctx with mark, priority, ingress_ifindex, ifindex,
  *    tstamp, cb[], wire_len, gso_segs and hwtstamp written back; other
  *    fields keep their input values.
- *  - cgroup_skb programs see the test run's dummy socket through family,
- *    remote_ip4/6 (the packet's destination) and local_ip4/6 (its source).
+ *  - skb->sk is the test run's dummy socket (helpers/sock_skb.c: the
+ *    packet's family and addresses, state TCP_CLOSE, uid 0), or the
+ *    caller's (helper_test_run.socket); cgroup_skb programs see it through
+ *    family, remote_ip4/6, local_ip4/6 and the ports too.
  *  - repeat runs the program that many times on the same skb.
  *  - packet_socket (socket filters; bpfemu's, not the kernel's test run):
  *    the frame as a packet socket's filter sees it: from the MAC header,
@@ -40,8 +42,7 @@
  *    as tcpdump runs them).
  *
  * Not emulated: BPF_PROG_TEST_RUN flags (BPF_F_TEST_SKB_CHECKSUM_COMPLETE:
- * ip_summed is CHECKSUM_NONE), skb->sk (reads NULL; the kernel's test run
- * has a dummy socket), bpf_get_socket_cookie. */
+ * ip_summed is CHECKSUM_NONE). */
 #include "helpers/helpers_internal.h"
 
 #include <linux/if_ether.h>
@@ -240,6 +241,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
         p->data += HELPER_ETH_HLEN;
     p->data_meta = p->data;
     s->data_ptrs = true;
+    helper_sock_for_skb(cc, tr->socket);
 
     /* convert___skb_to_skb */
     const char *bad = ctx_bad_field(&ctx);

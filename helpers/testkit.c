@@ -553,6 +553,26 @@ int bpfemu_test_ctx(bpfemu_test *t, const char *fields)
 
 /* ----------------------------------------------------------------- runs ---- */
 
+int helper_tk_socket(bpfemu_test *t, const struct helper_tfields *fs)
+{
+    memset(&t->socket, 0, sizeof t->socket);
+    for (size_t i = 0; fs && i < fs->n; i++) {
+        char e[256];
+        if (helper_socket_set_field(&t->socket, fs->f[i].path, fs->f[i].value, e, sizeof e))
+            return tk_fail(t, -EINVAL, "%s", e);
+    }
+    return 0;
+}
+
+int bpfemu_test_socket(bpfemu_test *t, const char *spec)
+{
+    memset(&t->socket, 0, sizeof t->socket);
+    char e[256];
+    if (spec && helper_socket_parse(&t->socket, spec, e, sizeof e))
+        return tk_fail(t, -EINVAL, "%s", e);
+    return 0;
+}
+
 int64_t bpfemu_test_exec_n(bpfemu_test *t, uint32_t repeat)
 {
     helper_test_run_free(&t->tr);
@@ -565,6 +585,8 @@ int64_t bpfemu_test_exec_n(bpfemu_test *t, uint32_t repeat)
     t->tr.data_size_in = t->pkt_len;
     t->tr.repeat = repeat;
     t->tr.cpu = t->cpu;
+    if (t->socket.given)
+        t->tr.socket = &t->socket;
     if (t->has_ctx) {
         if (is_xdp(t) && !t->ctx_data_end_given)
             t->ctx.xdp.data_end = (uint32_t)t->pkt_len;

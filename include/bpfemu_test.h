@@ -88,6 +88,15 @@ int bpfemu_test_packet_bytes(bpfemu_test *t, const void *data, size_t len);
 /* ctx fields as text; NULL: no ctx_in (the default). For XDP, data_end is
  * the packet's length unless given. */
 int bpfemu_test_ctx(bpfemu_test *t, const char *fields);
+/* skb programs: the socket __sk_buff->sk points at (what bpf_get_socket_uid,
+ * bpf_get_socket_cookie and bpf_sk_fullsock answer), as "key=value,...":
+ * family (inet, inet6), type (stream, dgram, raw), protocol (tcp, udp),
+ * state (established, listen, close...), src and dst (ADDR, ADDR:PORT,
+ * [IPv6]:PORT, :PORT), uid, cookie, mark, priority, bound_dev_if,
+ * rx_queue_mapping, none (no socket). Fields not given are those of the
+ * kernel test run's socket: the packet's family and addresses, state
+ * close, uid 0. NULL: that socket alone (the default). */
+int bpfemu_test_socket(bpfemu_test *t, const char *spec);
 
 /* ---------------------------------------------------------------- mocks
  * Helpers by name ("ktime_get_ns" or "bpf_ktime_get_ns"). A mock stays

@@ -45,6 +45,13 @@ static const char run_help[] =
     "  --packet N       ... its packet N, counted from 0 (default 0)\n"
     "  --ctx-in FILE    the context (struct xdp_md / __sk_buff) as raw bytes\n"
     "  --ctx-out FILE   write the context after the run\n"
+    "  --socket SPEC    skb programs: the socket __sk_buff->sk points at, as\n"
+    "                   key=value,...: family (inet, inet6), type (stream, dgram),\n"
+    "                   protocol (tcp, udp), state (established, listen, ...), src\n"
+    "                   and dst (ADDR[:PORT], [IPv6]:PORT), uid, cookie, mark,\n"
+    "                   priority, bound_dev_if, rx_queue_mapping; or none. Fields\n"
+    "                   not given are the test run's socket's (the packet's\n"
+    "                   family and addresses, state close, uid 0)\n"
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
     "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
     "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
@@ -82,7 +89,7 @@ static const char run_help[] =
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
-    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE,
+    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE, OPT_SOCKET,
 };
 
 /* Write s as a JSON string. */
@@ -114,6 +121,7 @@ int cmd_run(int argc, char **argv)
         {"--packet", true, OPT_PACKET},    {"--jit-harden", false, OPT_JIT_HARDEN},
         {"--no-verify", false, OPT_NO_VERIFY}, {"--priv", true, OPT_PRIV},
         {"--cbpf", true, OPT_CBPF},        {"--cbpf-file", true, OPT_CBPF_FILE},
+        {"--socket", true, OPT_SOCKET},
         ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
@@ -123,6 +131,7 @@ int cmd_run(int argc, char **argv)
     uint64_t repeat = 1, budget = VM_DEFAULT_BUDGET;
     bool jit = false, json = false, harden = false, no_verify = false;
     int priv = 0;
+    struct helper_socket socket = {0};
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
     const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL;
     uint64_t packet = 0;
@@ -186,6 +195,14 @@ int cmd_run(int argc, char **argv)
         case OPT_CTX_IN:
             ctx_in = val;
             break;
+        case OPT_SOCKET: {
+            char e[256];
+            if (helper_socket_parse(&socket, val, e, sizeof e)) {
+                cli_error("--socket", "%s", strncmp(e, "socket: ", 8) ? e : e + 8);
+                return CLI_EXIT_BAD_INPUT;
+            }
+            break;
+        }
         case OPT_CTX_OUT:
             ctx_out = val;
             break;
@@ -237,7 +254,7 @@ int cmd_run(int argc, char **argv)
             return CLI_EXIT_BAD_INPUT;
         }
         if (mem_file || data_out || section || ctx_in || ctx_out || map_in || map_out ||
-            env_set) {
+            env_set || socket.given) {
             cli_error("run", "--cbpf takes a packet (--data or --pcap), --repeat, --budget, "
                       "--jit, --json, --no-verify and --priv only");
             return CLI_EXIT_BAD_INPUT;
@@ -274,13 +291,13 @@ int cmd_run(int argc, char **argv)
                                  .map_in = map_in, .map_out = map_out, .repeat = repeat,
                                  .pcap = pcap, .packet = packet, .env = &envo,
                                  .budget = budget, .json = json, .no_verify = no_verify,
-                                 .priv = priv};
+                                 .priv = priv, .socket = socket.given ? &socket : NULL};
         return run_object(&o);
     }
     if (section || ctx_in || ctx_out || map_in || map_out || pcap || packet_set || env_set ||
-        no_verify || priv > 0) {
-        cli_error("run", "--section, --pcap, --ctx-in/out, --map-in/out, --no-verify, --priv and "
-                  "the runtime options need an ELF object");
+        no_verify || priv > 0 || socket.given) {
+        cli_error("run", "--section, --pcap, --ctx-in/out, --map-in/out, --socket, --no-verify, "
+                  "--priv and the runtime options need an ELF object");
         return CLI_EXIT_BAD_INPUT;
     }
     if (mem_file && data_file) {

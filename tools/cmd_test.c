@@ -37,7 +37,7 @@ static const char test_help[] =
     "        maps: {blocklist_v4: {\"203.0.113.0/24\": {hits: 1}}}\n"
     "\n"
     "A test: name, object, program, ncpus, cpu, maps, mocks, skip (a reason), and\n"
-    "either packet / ctx / repeat / expect, or steps: a list of those run one\n"
+    "either packet / ctx / socket / repeat / expect, or steps: a list of those run one\n"
     "after the other on the same maps (a step without a packet or ctx keeps the\n"
     "previous step's; ctx: {} clears it).\n"
     "  packet   hex bytes (\"02 00 00 ...\"), a packet string (\"eth / ipv4(src=\n"
@@ -46,6 +46,9 @@ static const char test_help[] =
     "           payload: \"text\", truncate: 30]; checksums and lengths computed\n"
     "           unless given), or {pcap: FILE, index: N}\n"
     "  ctx      struct xdp_md / __sk_buff fields: {ingress_ifindex: 2, mark: 7}\n"
+    "  socket   skb programs: the socket skb->sk is ({family: inet, protocol: udp,\n"
+    "           src: 10.0.0.2:53, dst: 10.0.0.1:4000, uid: 1000, cookie: 7,\n"
+    "           state: established}); fields not given are the test run's socket's\n"
     "  maps     per map, a mapping of key: value ({\"10.0.0.0/8\": {rule_id: 1}},\n"
     "           {1: 5}), or a list of {key, value} / {key, values: [per CPU]};\n"
     "           keys and values by their BTF fields, integers, addresses or hex\n"
@@ -587,7 +590,8 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
         }
         size_t before = r.msg.len;
         if (bpfemu_test_packet_bytes(r.t, pkt, pkt_len) ||
-            (s->has_ctx && helper_tk_ctx(r.t, &s->ctx))) {
+            (s->has_ctx && helper_tk_ctx(r.t, &s->ctx)) ||
+            (s->has_socket && helper_tk_socket(r.t, &s->socket))) {
             api_error(&r, s->line);
             break;
         }

@@ -124,6 +124,13 @@ int run_object(const struct run_obj_opts *o)
     if (!o->no_verify && object_verify(o->file, env, prog, o->priv, true))
         goto out;
     const struct vm_obj_prog *info = helper_prog_info(prog);
+    uint32_t ptype = helper_prog_type(prog);
+    if (o->socket && (ptype == BPF_PROG_TYPE_XDP || ptype == BPF_PROG_TYPE_UNSPEC)) {
+        cli_error("--socket", "program '%s' is not an skb program (tc, socket filter, "
+                  "cgroup_skb, LWT): it has no skb->sk", info->name);
+        goto out;
+    }
+    tr.socket = o->socket;
 
     tr.data_in = data;
     tr.data_size_in = data_len;

@@ -15,6 +15,7 @@ struct run_obj_opts {
     bool json;
     bool no_verify;            /* run unverified, checked */
     int priv;                  /* the verifier's regime (enum verifier_priv) */
+    const struct helper_socket *socket; /* skb->sk's fields, or NULL */
 };
 
 /* Load an object, printing "bpfemu: FILE: ..." on failure (returns exit status). */

@@ -691,6 +691,18 @@ static int parse_run(struct ctx *c, const struct ynode *n, struct ts_step *s)
         if (!(rc = want(c, v, Y_MAP, "ctx")) && ts_fields(v, &s->ctx, c->err, c->errlen))
             rc = -EINVAL;
     }
+    if (!rc && (v = ytree_get(n, "socket"))) {
+        s->has_socket = true;
+        if (!(rc = want(c, v, Y_MAP, "socket")) && ts_fields(v, &s->socket, c->err, c->errlen))
+            rc = -EINVAL;
+        /* the keys and values are checked now, not at the run */
+        struct helper_socket probe = {0};
+        char e[256];
+        for (size_t i = 0; !rc && i < s->socket.n; i++)
+            if (helper_socket_set_field(&probe, s->socket.f[i].path, s->socket.f[i].value, e,
+                                        sizeof e))
+                rc = fail(c, s->socket.f[i].line ? s->socket.f[i].line : v->line, "%s", e);
+    }
     uint64_t u;
     if (!rc && (v = ytree_get(n, "repeat")) && !(rc = get_u64(c, v, "repeat", 1u << 24, &u))) {
         if (!u)
@@ -711,6 +723,7 @@ static void step_free(struct ts_step *s)
     free(s->name);
     packet_free(&s->packet);
     helper_tfields_free(&s->ctx);
+    helper_tfields_free(&s->socket);
     expect_free(&s->expect);
 }
 
@@ -742,9 +755,10 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
                       const char *object, const char *program, uint32_t ncpus)
 {
     static const char *const keys[] = {"name", "object", "program", "section", "ncpus", "cpu",
-                                       "maps", "mocks", "skip", "packet", "ctx", "repeat",
+                                       "maps", "mocks", "skip", "packet", "ctx", "socket", "repeat",
                                        "expect", "steps", NULL};
-    static const char *const step_keys[] = {"name", "packet", "ctx", "repeat", "expect", NULL};
+    static const char *const step_keys[] = {"name", "packet", "ctx", "socket", "repeat", "expect",
+                                            NULL};
     int rc = want(c, n, Y_MAP, "a test");
     if (!rc)
         rc = check_keys(c, n, "a test", keys);

@@ -104,6 +104,8 @@ struct ts_step {
     struct ts_packet packet;   /* TS_PKT_NONE: the previous step's */
     struct helper_tfields ctx; /* with has_ctx; else the previous step's */
     bool has_ctx;
+    struct helper_tfields socket; /* with has_socket; else the previous step's */
+    bool has_socket;
     uint32_t repeat;
     struct ts_expect expect;
     unsigned line;

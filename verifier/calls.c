@@ -109,9 +109,11 @@ static int check_reg_type(struct venv *env, uint32_t regno, const struct compat 
     for (unsigned i = 0; i < c->n && p < sizeof(list); i++)
         p += (size_t)snprintf(list + p, sizeof(list) - p, "%s%s", i ? ", " : "",
                               v_type_str(c->types[i]));
-    if (c == &mem_types) /* the kernel's list has two types bpfemu does not model */
-        snprintf(list + p, sizeof(list) - (p < sizeof(list) ? p : sizeof(list) - 1),
-                 ", buf, trusted_ptr_");
+    /* the kernel's lists have types bpfemu does not model */
+    const char *more = c == &mem_types                        ? ", buf, trusted_ptr_"
+                       : c->types[0] == PTR_TO_SOCK_COMMON ? ", tcp_sock, xdp_sock"
+                                                              : "";
+    snprintf(list + p, sizeof(list) - (p < sizeof(list) ? p : sizeof(list) - 1), "%s", more);
     return v_err(env, -EACCES, "R%u type=%s expected=%s\n", regno, v_type_str(r->type), list);
 }
 
@@ -201,6 +203,8 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
                                ringbuf = {{PTR_TO_MEM | MEM_RINGBUF}, 1},
                                func = {{PTR_TO_FUNC}, 1}, stack = {{PTR_TO_STACK}, 1},
                                scalar = {{SCALAR_VALUE}, 1};
+    /* the kernel's list ends with two types bpfemu has no sockets for */
+    static const struct compat sock = {{PTR_TO_SOCK_COMMON, PTR_TO_SOCKET}, 2};
     const struct compat *c = NULL;
     bool maybe_null = false;
     switch (kind) {
@@ -211,6 +215,7 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
     case HELPER_ARG_STACK_OR_NULL: c = &stack; maybe_null = true; break;
     case HELPER_ARG_SIZE: case HELPER_ARG_SIZE_OR_ZERO: c = &scalar; break;
     case HELPER_ARG_MEM_OR_NULL: c = &mem_types; maybe_null = true; break;
+    case HELPER_ARG_SOCK_COMMON: c = &sock; break;
     case HELPER_ARG_MAP_KEY: case HELPER_ARG_MAP_VALUE: case HELPER_ARG_MAP_VALUE_OUT:
     case HELPER_ARG_MEM: case HELPER_ARG_MEM_OUT: case HELPER_ARG_PTR_TO_LONG:
         c = &mem_types;
@@ -466,6 +471,11 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
         }
         break;
     }
+    case HELPER_RET_SOCKET_OR_NULL:
+        r0->type = PTR_TO_SOCKET;
+        v_mark_reg_known_zero(r0);
+        r0->type = PTR_TO_SOCKET | PTR_MAYBE_NULL;
+        break;
     case HELPER_RET_MEM_OR_NULL:
         r0->type = PTR_TO_MEM;
         v_mark_reg_known_zero(r0);

@@ -65,8 +65,7 @@ static bool skb_valid(int off, int size, int t, uint32_t *type, bool *narrow)
     } else if (off == (int)offsetof(struct __sk_buff, sk)) {
         if (t == V_WRITE || size != 8)
             return false;
-        /* TODO: PTR_TO_SOCK_COMMON_OR_NULL is not modelled yet */
-        *type = NOT_INIT;
+        *type = PTR_TO_SOCK_COMMON | PTR_MAYBE_NULL;
     } else if (off == (int)offsetof(struct __sk_buff, tstamp_type)) {
         return false;
     } else if (off > (int)offsetof(struct __sk_buff, tstamp_type) &&
@@ -192,9 +191,5 @@ int v_check_ctx_access(struct venv *env, uint32_t insn_idx, int off, int size, i
     }
     if (!ok)
         return v_err(env, -EACCES, "invalid bpf_context access off=%d size=%d\n", off, size);
-    if (*reg_type == NOT_INIT)
-        return v_err(env, -EACCES,
-                     "bpfemu's verifier does not model __sk_buff->sk yet (off=%d size=%d)\n", off,
-                     size);
     return 0;
 }

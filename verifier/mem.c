@@ -15,7 +15,7 @@ static bool is_spillable(uint32_t type)
     switch (base_type(type)) {
     case PTR_TO_MAP_VALUE: case PTR_TO_STACK: case PTR_TO_CTX: case PTR_TO_PACKET:
     case PTR_TO_PACKET_META: case PTR_TO_PACKET_END: case CONST_PTR_TO_MAP: case PTR_TO_MEM:
-    case PTR_TO_FUNC: case PTR_TO_MAP_KEY:
+    case PTR_TO_FUNC: case PTR_TO_MAP_KEY: case PTR_TO_SOCK_COMMON: case PTR_TO_SOCKET:
         return true;
     default:
         return false;
@@ -82,6 +82,8 @@ static int check_ptr_alignment(struct venv *env, const struct vreg *r, int off, 
     case PTR_TO_MAP_VALUE: desc = "value "; break;
     case PTR_TO_CTX: desc = "context "; break;
     case PTR_TO_STACK: desc = "stack "; strict = true; break;
+    case PTR_TO_SOCK_COMMON: desc = "sock_common "; break;
+    case PTR_TO_SOCKET: desc = "sock "; break;
     default: break;
     }
     if (!strict || size == 1)
@@ -751,6 +753,13 @@ int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int 
         if ((rc = check_packet_access(env, regno, off, size, false)))
             return rc;
         if (t == V_READ && value_regno >= 0)
+            v_mark_reg_unknown(env, &regs[value_regno]);
+    } else if (r->type == PTR_TO_SOCK_COMMON || r->type == PTR_TO_SOCKET) {
+        if (t == V_WRITE)
+            return v_err(env, -EACCES, "R%u cannot write into %s\n", regno, v_type_str(r->type));
+        if ((rc = v_check_sock_access(env, regno, off, size)))
+            return rc;
+        if (value_regno >= 0)
             v_mark_reg_unknown(env, &regs[value_regno]);
     } else if (r->type == CONST_PTR_TO_MAP && !env->allow_ptr_leaks) {
         const struct verifier_map *m = v_map(env, r->map_idx);

@@ -96,6 +96,8 @@ enum vtype {
     PTR_TO_PACKET_END,
     PTR_TO_MEM,
     PTR_TO_FUNC,
+    PTR_TO_SOCK_COMMON,      /* __sk_buff->sk: struct bpf_sock, common fields */
+    PTR_TO_SOCKET,           /* a full socket (bpf_sk_fullsock): all of bpf_sock */
     V_TYPE_COUNT,
 };
 #define V_BASE_MASK 0xff
@@ -393,6 +395,8 @@ enum { V_READ = 0, V_WRITE = 1 };
 int v_check_ptr_off_reg(struct venv *env, const struct vreg *r, uint32_t regno);
 int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int off, int bpf_size,
                        int t, int value_regno, bool strict_align, bool is_ldsx);
+/* sock.c: a load of size bytes at off through socket pointer regno. */
+int v_check_sock_access(struct venv *env, uint32_t regno, int off, int size);
 int v_check_ctx_access(struct venv *env, uint32_t insn_idx, int off, int size, int t,
                        uint32_t *reg_type, bool *narrow);
 /* check_stack_range_initialized for a helper argument: write (the helper

@@ -1059,3 +1059,33 @@ Test(cli, verified_and_checked_runs_agree)
     free(a);
     free(b);
 }
+
+/* --socket sets what skb->sk is for the corpus socket filter: a query to
+ * the socket's port is kept (retval = its L3 length), another port drops;
+ * bad descriptions and non-skb programs are one-line errors. */
+Test(cli, run_socket)
+{
+    const char *obj = "../corpus/build/sock_filter.o", *cap = "../corpus/build/pcaps/xdp_dns_filter.pcap";
+    /* packet 0: a 61-byte IPv4 query from port 20000 to port 53 */
+    struct res r = RUN(NULL, "run", obj, "--pcap", cap, "--socket", "src=192.0.2.53:53,uid=1000",
+                       "--map-out", "-");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "retval: 61\n") == r.out, "stdout: %s", r.out);
+    cr_expect(strstr(r.out, "\"formatted\": {\"key\": 1000, \"value\": 1}"), "stdout: %s", r.out);
+    res_free(&r);
+    r = RUN(NULL, "run", obj, "--pcap", cap, "--socket", "src=:54");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "retval: 0\n") == r.out, "stdout: %s", r.out);
+    res_free(&r);
+    r = RUN(NULL, "run", obj, "--pcap", cap, "--socket", "uid=x");
+    EXPECT(r, 2, "", "bpfemu: --socket: bad uid 'x'\n");
+    res_free(&r);
+    r = RUN(NULL, "run", obj, "--pcap", cap, "--socket", "family");
+    EXPECT(r, 2, "", "bpfemu: --socket: 'family' is not key=value\n");
+    res_free(&r);
+    r = RUN(NULL, "run", "../corpus/build/xdp_counter.o", "--pcap", cap, "--socket", "uid=1");
+    EXPECT(r, 2, "",
+           "bpfemu: --socket: program 'xdp_prog1' is not an skb program (tc, socket filter, "
+           "cgroup_skb, LWT): it has no skb->sk\n");
+    res_free(&r);
+}

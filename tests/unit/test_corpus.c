@@ -260,7 +260,7 @@ TestSuite(corpus, .timeout = 120, .fini = corpus_fini);
 static const char *const covered[] = {
     "xdp_firewall", "xdp_counter", "xdp_lb",         "tc_rewrite",      "xdp_ratelimit",
     "xdp_tailcall", "xdp_events",  "tc_vlan",        "xdp_dns_filter",  "xdp_syncookie",
-    "tc_cilium_style", "xdp_global_data", "xdp_tenant",
+    "tc_cilium_style", "xdp_global_data", "xdp_tenant", "sock_filter",
 };
 
 /* Every MANIFEST entry has its test below, and every object loads. */
@@ -853,4 +853,50 @@ Test(corpus, xdp_tenant)
     cr_expect_null(maps_elem_lookup(outer, &k2, 0));
     free_capture(&cr);
     check_mixed("xdp_tenant", false);
+}
+
+/* --------------------------------------------------------- sock_filter -- */
+
+/* The DNS server's socket filter on xdp_dns_filter.pcap, with the test
+ * run's socket (unbound: any port; uid 0): the return value is the bytes
+ * kept, each query's whole L3 length. */
+Test(corpus, sock_filter)
+{
+    static struct cap_run cr; /* static: corpus_fini may free it */
+    run_capture(&cr, "sock_filter", "xdp_dns_filter.pcap", false);
+    check_counts(&cr, "sock_filter", "xdp_dns_filter.pcap");
+    size_t kept = 0, dropped = 0;
+    for (size_t i = 0; i < cr.pc.n; i++) {
+        cr_expect_eq(cr.r[i].rc, 0, "packet %zu refused", i);
+        if (!cr.r[i].retval) {
+            dropped++;
+            continue;
+        }
+        kept++;
+        /* kept whole: the frame less its Ethernet header */
+        cr_expect_eq(cr.r[i].retval, cr.pc.pkts[i].len - 14, "packet %zu: kept %u of %zu bytes", i,
+                     cr.r[i].retval, cr.pc.pkts[i].len - 14);
+    }
+    cr_expect_eq(kept, 18);
+    cr_expect_eq(dropped, 6);
+    /* data_out: the packet from L3 on unchanged, 14 zero bytes before it
+     * (the kernel's output for types that start at the network header) */
+    static const uint8_t zero_mac[14];
+    for (size_t i = 0; i < cr.pc.n; i++)
+        cr_expect(cr.r[i].len == cr.pc.pkts[i].len && !memcmp(cr.r[i].data, zero_mac, 14) &&
+                      !memcmp(cr.r[i].data + 14, cr.pc.pkts[i].data + 14, cr.r[i].len - 14),
+                  "packet %zu: data_out differs from the input", i);
+    /* queries_by_uid {0: 18}; sf_stats {packets, bytes, cookie, uid, family}:
+     * accepted 18 (1193 bytes), not UDP 3, not a query 2, short 1 */
+    expect_map_hex(&cr.c, "queries_by_uid", "00000000", "1200000000000000");
+    expect_map_hex(&cr.c, "sf_stats", "00000000",
+                   "1200000000000000a90400000000000000100000000000000000000002000000");
+    expect_map_hex(&cr.c, "sf_stats", "02000000",
+                   "0300000000000000a60000000000000000100000000000000000000000000000");
+    expect_map_hex(&cr.c, "sf_stats", "04000000",
+                   "02000000000000007a0000000000000000100000000000000000000002000000");
+    expect_map_hex(&cr.c, "sf_stats", "05000000",
+                   "0100000000000000220000000000000000100000000000000000000002000000");
+    free_capture(&cr);
+    check_mixed("sock_filter", false);
 }

@@ -446,7 +446,8 @@ Test(skb_ctx, reads_and_writes)
         {TC, "r2 = 0x1234\n*(u16 *)(r1 +66) = r2\nr0 = *(u32 *)(r1 +64)\nexit\n", 0x12340000},
         {TC, "r2 = 0x100000001 ll\n*(u64 *)(r1 +152) = r2\nr0 = *(u64 *)(r1 +152)\n"
              "r0 >>= 32\nexit\n", 1},
-        {TC, "r0 = *(u64 *)(r1 +168)\nexit\n", 0},
+        /* skb->sk: the test run's socket, family AF_INET from the packet */
+        {TC, "r1 = *(u64 *)(r1 +168)\nr0 = *(u32 *)(r1 +4)\nexit\n", 2},
         {TC, "r0 = *(u8 *)(r1 +180)\nexit\n", 0},
         {SOCK, "r2 = 9\n*(u32 *)(r1 +48) = r2\nr0 = *(u32 *)(r1 +48)\nexit\n", 9},
         {LWT, "r2 = 9\n*(u32 *)(r1 +8) = r2\nr0 = *(u32 *)(r1 +8)\nexit\n", 9},

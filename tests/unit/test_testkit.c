@@ -399,3 +399,34 @@ Test(testkit, coverage_through_the_api)
     unlink(path);
     bpfemu_cov_free(cov);
 }
+
+/* bpfemu_test_socket: what skb->sk, bpf_get_socket_uid and
+ * bpf_get_socket_cookie give the corpus socket filter. */
+Test(testkit, socket_of_an_skb)
+{
+    bpfemu_test *t = open_ok(CORPUS "sock_filter.o", NULL);
+    OK(t, bpfemu_test_packet(t, "eth / ipv6(dst=2001:db8::53) / udp(dport=53) / "
+                                "payload(hex=123401000001000000000000)"));
+    OK(t, bpfemu_test_socket(t, "src=[2001:db8::53]:53,uid=4242,cookie=0x1234"));
+    cr_assert_eq(bpfemu_test_exec(t), 40 + 8 + 12, "%s", bpfemu_test_error(t));
+    uint64_t v;
+    OK(t, bpfemu_test_map_get(t, "sf_stats", "0", "last_cookie", &v));
+    cr_expect_eq(v, 0x1234);
+    OK(t, bpfemu_test_map_get(t, "sf_stats", "0", "last_family", &v));
+    cr_expect_eq(v, 10);
+    OK(t, bpfemu_test_map_get(t, "queries_by_uid", "4242", NULL, &v));
+    cr_expect_eq(v, 1);
+    /* bound to another port: dropped and counted as such */
+    OK(t, bpfemu_test_socket(t, "src_port=5353"));
+    cr_expect_eq(bpfemu_test_exec(t), 0);
+    OK(t, bpfemu_test_map_get(t, "sf_stats", "3", "packets", &v));
+    cr_expect_eq(v, 1);
+    /* back to the test run's socket: unbound, uid 0, cookie 4096 */
+    OK(t, bpfemu_test_socket(t, NULL));
+    cr_expect_eq(bpfemu_test_exec(t), 60);
+    OK(t, bpfemu_test_map_get(t, "sf_stats", "0", "last_cookie", &v));
+    cr_expect_eq(v, 4096);
+    cr_expect_eq(bpfemu_test_socket(t, "state=sideways"), -EINVAL);
+    cr_expect_str_eq(bpfemu_test_error(t), "socket: bad state 'sideways'");
+    bpfemu_test_close(t);
+}

@@ -250,7 +250,14 @@ Test(yaml, bad_test_files_get_one_line_errors)
     static const struct bad_spec cases[] = {
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    expct: {}\n",
          "line 5: unknown key 'expct' in a test (expected one of: name, object, program, section, "
-         "ncpus, cpu, maps, mocks, skip, packet, ctx, repeat, expect, steps)"},
+         "ncpus, cpu, maps, mocks, skip, packet, ctx, socket, repeat, expect, steps)"},
+        {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    socket: {uid: 1, srcc: 1.2.3.4}\n",
+         "line 5: socket: unknown key 'srcc' (family, type, protocol, state, src, dst, src_port, "
+         "dst_port, uid, cookie, mark, priority, bound_dev_if, rx_queue_mapping, none)"},
+        {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    socket: {dst: \"[::1]:70000\"}\n",
+         "line 5: socket: bad dst '[::1]:70000'"},
+        {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    socket: {family: ipx}\n",
+         "line 5: socket: bad family 'ipx'"},
         {"object: x.o\ntests:\n  - name: a\n    packet: eth / ipv4(srx=1.2.3.4)\n",
          "line 4: packet: ipv4: unknown field 'srx' (fields: version ihl tos dscp ecn len id "
          "flags frag ttl proto csum src dst options)"},
