@@ -324,3 +324,20 @@ bool helper_ctx_skb_direct(struct vm_run *run, const struct vm_region *r, uint32
     }
     return false;
 }
+
+#define CC_DELTA(member) \
+    ((int32_t)offsetof(struct helper_call_ctx, member) - (int32_t)offsetof(struct helper_call_ctx, ctx_mem))
+
+/* The packet pointers, where helper_ctx_skb_direct finds them: every test
+ * run and session computes them (skb.data_ptrs) before the program starts,
+ * and the verifier lets only the types that may read them load them. */
+unsigned helper_ctx_skb_layout(struct vm_ctx_field *out)
+{
+    const struct vm_ctx_field f[] = {
+        {SKB_OFF(data), 4, 8, CC_DELTA(pkt.data)},
+        {SKB_OFF(data_end), 4, 8, CC_DELTA(pkt.data_end)},
+        {SKB_OFF(data_meta), 4, 8, CC_DELTA(pkt.data_meta)},
+    };
+    memcpy(out, f, sizeof(f));
+    return sizeof(f) / sizeof(f[0]);
+}

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 int helper_ctx_xdp_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
                           unsigned size, bool write, uint64_t *value, const char **why)
@@ -60,4 +61,23 @@ bool helper_ctx_xdp_direct(struct vm_run *run, const struct vm_region *r, uint32
     case offsetof(struct xdp_md, egress_ifindex): *ptr = &cc->xdp.egress_ifindex; *width = 4; return true;
     }
     return false;
+}
+
+/* Relative to ctx_mem, where helper_ctx_xdp_direct's values live in every
+ * run (test runs and sessions start programs with r1 = cc->ctx_mem). */
+#define CC_DELTA(member) \
+    ((int32_t)offsetof(struct helper_call_ctx, member) - (int32_t)offsetof(struct helper_call_ctx, ctx_mem))
+
+unsigned helper_ctx_xdp_layout(struct vm_ctx_field *out)
+{
+    const struct vm_ctx_field f[] = {
+        {offsetof(struct xdp_md, data), 4, 8, CC_DELTA(pkt.data)},
+        {offsetof(struct xdp_md, data_end), 4, 8, CC_DELTA(pkt.data_end)},
+        {offsetof(struct xdp_md, data_meta), 4, 8, CC_DELTA(pkt.data_meta)},
+        {offsetof(struct xdp_md, ingress_ifindex), 4, 4, CC_DELTA(xdp.ingress_ifindex)},
+        {offsetof(struct xdp_md, rx_queue_index), 4, 4, CC_DELTA(xdp.rx_queue_index)},
+        {offsetof(struct xdp_md, egress_ifindex), 4, 4, CC_DELTA(xdp.egress_ifindex)},
+    };
+    memcpy(out, f, sizeof(f));
+    return sizeof(f) / sizeof(f[0]);
 }

@@ -158,6 +158,9 @@ bool helper_ctx_xdp_direct(struct vm_run *run, const struct vm_region *r, uint32
                            unsigned size, const void **ptr, unsigned *width);
 bool helper_ctx_skb_direct(struct vm_run *run, const struct vm_region *r, uint32_t off,
                            unsigned size, const void **ptr, unsigned *width);
+/* The same fields for trusted code (vm_set_ctx_layout): at most 8 entries. */
+unsigned helper_ctx_xdp_layout(struct vm_ctx_field *out);
+unsigned helper_ctx_skb_layout(struct vm_ctx_field *out);
 static inline vm_ctx_direct_fn helper_ctx_direct_for(vm_ctx_access_fn access)
 {
     return access == helper_ctx_xdp_access   ? helper_ctx_xdp_direct

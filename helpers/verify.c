@@ -10,6 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The ctx fields trusted code may load directly (vm_set_ctx_layout). */
+static int set_layout(struct helper_prog *hp)
+{
+    struct vm_ctx_field f[8];
+    unsigned n = 0;
+    switch (hp->prog_type) {
+    case BPF_PROG_TYPE_XDP:
+        n = helper_ctx_xdp_layout(f);
+        break;
+    case BPF_PROG_TYPE_SCHED_CLS: case BPF_PROG_TYPE_SCHED_ACT: case BPF_PROG_TYPE_CGROUP_SKB:
+    case BPF_PROG_TYPE_LWT_IN: case BPF_PROG_TYPE_LWT_OUT: case BPF_PROG_TYPE_LWT_XMIT:
+        n = helper_ctx_skb_layout(f);
+        break;
+    }
+    return vm_set_ctx_layout(hp->vm, f, n);
+}
+
 int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen)
 {
     struct verifier_map *maps = NULL;
@@ -54,6 +71,8 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
         } else if (v->accepted) {
             char jerr[VM_ERR_LEN];
             rc = vm_set_ctx_insns(hp->vm, r.ctx_insns);
+            if (!rc)
+                rc = set_layout(hp);
             if (rc)
                 snprintf(err, errlen, "out of memory");
             /* JIT-compiled environments: trusted native code too, built

@@ -592,6 +592,16 @@ static void emit_mem(struct jc *c, uint32_t pc, const struct bpf_insn *in)
     int16_t off = in->off;
     bool atomic = mk == MK_ATOMIC;
 
+    /* trusted code: a ctx field the runtime keeps at a fixed place from the
+     * ctx pointer (vm_set_ctx_layout) is one load, as the kernel rewrites
+     * it; the verifier proved the base is the unmodified ctx pointer */
+    if (!c->checked && c->ctx_insns && c->ctx_insns[pc] && mk == MK_LOAD && off >= 0) {
+        const struct vm_ctx_field *f = vm_ctx_layout_find(c->vm, (uint32_t)off, size);
+        if (f) {
+            x_load(b, f->width, R[in->dst_reg], XM(base, f->delta));
+            return;
+        }
+    }
     bool unchecked = (!c->checked && !(c->ctx_insns && c->ctx_insns[pc])) ||
                      (breg == 10 && c->r10_ro && off >= -(int)VM_STACK_SIZE &&
                       off + (int)size <= 0 && (!atomic || off % (int)size == 0));
@@ -1245,6 +1255,16 @@ static void emit_stubs_and_tail(struct jc *c)
             jmp(c, c->l_fault);
             break;
         case ST_TAKEN:
+            /* trusted code jumping to an exit of its own block (early
+             * returns): count that exit here and leave directly */
+            if (!c->checked && s.l_back < c->len && c->leader[s.l_back] &&
+                c->blen[s.l_back] == 1 &&
+                c->prog->insns[s.l_back].code == (BPF_JMP | BPF_EXIT)) {
+                if (s.after != 1)
+                    x_alu_ri(b, true, XA_SUB, CNT, (int32_t)s.after - 1);
+                jmp(c, c->has_calls ? c->l_exit : c->l_exit_base);
+                break;
+            }
             if (s.after)
                 x_alu_ri(b, true, XA_SUB, CNT, (int32_t)s.after);
             if (!c->checked) {

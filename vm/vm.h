@@ -344,6 +344,22 @@ void vm_set_mode(struct vm *vm, enum vm_mode mode);
 int vm_set_ctx_insns(struct vm *vm, const uint8_t *ctx_insns);
 /* The marks given, or NULL (for other engines: the JIT's trusted code). */
 const uint8_t *vm_get_ctx_insns(const struct vm *vm);
+/* Where a context field's value lives relative to the ctx pointer the
+ * program is started with: `width` bytes (zero-extended) at ctx + delta,
+ * in every run of this VM. It is the runtime's promise (its ctx memory
+ * sits inside the structure that holds the values, as the kernel's
+ * xdp_buff holds data and data_end), so that trusted code may load a marked
+ * ctx access of (off, size) with one instruction, as the kernel's
+ * convert_ctx_access rewrite does, instead of asking the accessor.
+ * Replaces any earlier layout; 0 or -ENOMEM. */
+struct vm_ctx_field {
+    uint32_t off;
+    uint8_t size, width;
+    int32_t delta;
+};
+int vm_set_ctx_layout(struct vm *vm, const struct vm_ctx_field *f, unsigned n);
+/* The entry for a load of `size` bytes at ctx offset `off`, or NULL. */
+const struct vm_ctx_field *vm_ctx_layout_find(const struct vm *vm, uint32_t off, unsigned size);
 enum vm_mode vm_get_mode(const struct vm *vm);
 /* Coverage: from now on checked runs of this VM count, per slot, how often
  * it executed and how often a jump at it was taken (so a conditional

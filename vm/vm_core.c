@@ -31,12 +31,23 @@ static int decode(struct vm *vm, int which)
     for (uint32_t i = 0; i < p->len; i++) {
         const struct bpf_insn *in = &p->insns[i];
         code[i].op = labels[vm->ops[i]];
-        if (which == VM_MODE_TRUSTED && vm->ctx_insns && vm->ctx_insns[i])
-            code[i].op = labels[VM_OP_CTX_ACCESS];
         code[i].imm = in->imm;
         code[i].off = in->off;
         code[i].dst = in->dst_reg;
         code[i].src = in->src_reg;
+        if (which == VM_MODE_TRUSTED && vm->ctx_insns && vm->ctx_insns[i]) {
+            /* a field the runtime keeps at ctx + delta: a plain load there */
+            const struct vm_ctx_field *f =
+                BPF_CLASS(in->code) == BPF_LDX && BPF_MODE(in->code) == BPF_MEM && in->off >= 0
+                    ? vm_ctx_layout_find(vm, (uint32_t)in->off, vm_size_bytes(in->code))
+                    : NULL;
+            if (f && f->delta >= INT16_MIN && f->delta <= INT16_MAX && (f->width == 4 || f->width == 8)) {
+                code[i].op = labels[f->width == 8 ? VM_OP_LDXDW : VM_OP_LDXW];
+                code[i].off = (int16_t)f->delta;
+            } else {
+                code[i].op = labels[VM_OP_CTX_ACCESS];
+            }
+        }
     }
     /* function pointers load a tagged slot index (see VM_FUNC_TAG) */
     for (uint32_t i = 0; i + 1 < p->len; i++)
@@ -72,6 +83,27 @@ int vm_set_ctx_insns(struct vm *vm, const uint8_t *ctx_insns)
 const uint8_t *vm_get_ctx_insns(const struct vm *vm)
 {
     return vm->ctx_insns;
+}
+
+int vm_set_ctx_layout(struct vm *vm, const struct vm_ctx_field *f, unsigned n)
+{
+    struct vm_ctx_field *copy = NULL;
+    if (n && !(copy = malloc(n * sizeof(*copy))))
+        return -ENOMEM;
+    if (n)
+        memcpy(copy, f, n * sizeof(*copy));
+    free(vm->ctx_layout);
+    vm->ctx_layout = copy;
+    vm->n_ctx_layout = n;
+    return decode(vm, VM_MODE_TRUSTED);
+}
+
+const struct vm_ctx_field *vm_ctx_layout_find(const struct vm *vm, uint32_t off, unsigned size)
+{
+    for (unsigned i = 0; i < vm->n_ctx_layout; i++)
+        if (vm->ctx_layout[i].off == off && vm->ctx_layout[i].size == size)
+            return &vm->ctx_layout[i];
+    return NULL;
 }
 
 int vm_create(const struct vm_prog *prog, struct vm **out, char *err, size_t errlen)
@@ -124,6 +156,7 @@ void vm_destroy(struct vm *vm)
     free(vm->cov_taken);
     free(vm->ops);
     free(vm->ctx_insns);
+    free(vm->ctx_layout);
     vm_prog_free(vm->prog);
     free(vm);
 }

@@ -41,6 +41,8 @@ struct vm {
     void *helper_inline_data;
     vm_ld_pkt_fn ld_pkt;        /* vm_set_ld_pkt */
     uint8_t *ctx_insns;         /* vm_set_ctx_insns, or NULL */
+    struct vm_ctx_field *ctx_layout; /* vm_set_ctx_layout */
+    unsigned n_ctx_layout;
 };
 
 /* Fill err (when given) with the formatted message and return code: the

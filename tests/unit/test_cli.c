@@ -1089,3 +1089,16 @@ Test(cli, run_socket)
            "cgroup_skb, LWT): it has no skb->sk\n");
     res_free(&r);
 }
+
+/* Trusted code of a verified program loads ctx->data_end as the kernel's
+ * rewrite does: one load from where the runtime keeps it (vm_set_ctx_layout),
+ * no call into the accessor and no cache check. */
+Test(cli, jit_trusted_ctx_load_is_one_instruction)
+{
+    struct res r = RUN(NULL, "jit", "../corpus/build/xdp_firewall.o", "--trusted", "--dump");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(matches(r.out, "\n   2: r2 = \\*\\(u32 \\*\\)\\(r6 \\+4\\)\n +[0-9a-f]+:  ([0-9a-f]{2} )+ +"
+                             "mov rsi, qword ptr \\[rbx - 0x[0-9a-f]+\\]\n[;  ]"),
+              "%s", r.out);
+    res_free(&r);
+}
