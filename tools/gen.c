@@ -914,10 +914,55 @@ static void blk_ptr_arith(struct gen *g, struct gstate *s)
     shape(g, "p");
 }
 
+/* struct bpf_sock fields through __sk_buff->sk (sock_common): the test
+ * run's socket has the same values in the kernel and in bpfemu, cookie
+ * aside (not a field). Sizes as bit masks like ctx_fields. */
+static const struct {
+    uint8_t off, sizes;
+} sock_fields[] = {
+    {0, SZ4},             /* bound_dev_if */
+    {4, SZ1 | SZ2 | SZ4}, /* family */
+    {24, SZ1 | SZ2 | SZ4}, {26, SZ1 | SZ2}, /* src_ip4 */
+    {28, SZ1 | SZ2 | SZ4}, {40, SZ1 | SZ2 | SZ4}, /* src_ip6 */
+    {44, SZ1 | SZ2 | SZ4}, /* src_port */
+    {48, SZ1 | SZ2 | SZ4}, {49, SZ1}, /* dst_port */
+    {52, SZ1 | SZ2 | SZ4}, {56, SZ1 | SZ2 | SZ4}, {68, SZ4}, /* dst_ip4, dst_ip6 */
+    {72, SZ1 | SZ2 | SZ4}, /* state */
+    {76, SZ1 | SZ2 | SZ4}, /* rx_queue_mapping */
+};
+
+/* d = skb->sk; v = 0; if d != NULL: v = d->field. d is then unusable
+ * (a socket or NULL), v a scalar. */
+static void blk_sock_read(struct gen *g, struct gstate *s)
+{
+    int d = pick_dst(g, s, g->ctx_reg, -1);
+    int v = pick_dst(g, s, g->ctx_reg, d);
+    if (d == v)
+        return;
+    unsigned i = (unsigned)grand(g, sizeof sock_fields / sizeof sock_fields[0]), size;
+    do
+        size = rand_size(g);
+    while (!(sock_fields[i].sizes & size));
+    emit_ldx(g, 8, d, g->ctx_reg, (int16_t)offsetof(struct __sk_buff, sk));
+    gen_site(g, GS_ACCESS, g->len - 1, 0, 0, GK_CTX);
+    emit_mov_imm(g, v, 0);
+    uint32_t skip = gen_emit(g, GI(BPF_JMP | BPF_JEQ | BPF_K, d, 0, 0, 0));
+    uint32_t at = emit_ldx(g, size, v, d, (int16_t)sock_fields[i].off);
+    gen_site(g, GS_ACCESS, at, 0, 0, GK_CTX);
+    patch_here(g, skip);
+    reg_none(&s->r[d]);
+    reg_scalar(&s->r[v], true, 0, size < 8 ? (1ull << (8 * size)) - 1 : UINT32_MAX);
+    shape(g, "k");
+}
+
 static void blk_ctx_read(struct gen *g, struct gstate *s)
 {
     if (g->ctx_reg < 0)
         return;
+    if (!is_xdp(g) && gchance(g, 15)) {
+        blk_sock_read(g, s);
+        return;
+    }
     const struct ctx_field *c = NULL;
     for (int tries = 0; tries < 16 && !c; tries++) {
         const struct ctx_field *f = &ctx_fields[grand(g, sizeof ctx_fields / sizeof ctx_fields[0])];

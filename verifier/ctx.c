@@ -62,8 +62,9 @@ static bool skb_valid(int off, int size, int t, uint32_t *type, bool *narrow)
     } else if (SKB(off, tstamp)) {
         if (size != 8)
             return false;
-    } else if (off == (int)offsetof(struct __sk_buff, sk)) {
-        if (t == V_WRITE || size != 8)
+    } else if (SKB(off, sk)) {
+        /* only the whole pointer: no narrow loads of either half */
+        if (t == V_WRITE || size != 8 || off != (int)offsetof(struct __sk_buff, sk))
             return false;
         *type = PTR_TO_SOCK_COMMON | PTR_MAYBE_NULL;
     } else if (off == (int)offsetof(struct __sk_buff, tstamp_type)) {
