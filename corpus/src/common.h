@@ -181,4 +181,15 @@ static __always_inline __u16 ipv4_csum_20(const struct iphdr *iph)
 	return csum_fold_helper(sum);
 }
 
+/* The DNS message header (RFC 1035 4.1.1), as xdp_dns_filter and the
+ * sock_filter DNS socket read it. */
+struct dnshdr {
+	__be16 id;
+	__be16 flags;
+	__be16 qdcount;
+	__be16 ancount;
+	__be16 nscount;
+	__be16 arcount;
+};
+
 #endif /* CORPUS_COMMON_H */

@@ -58,15 +58,6 @@ struct {
 	__uint(max_entries, 64);
 } queries_by_uid SEC(".maps");
 
-struct dnshdr {
-	__be16 id;
-	__be16 flags;
-	__be16 qdcount;
-	__be16 ancount;
-	__be16 nscount;
-	__be16 arcount;
-};
-
 static __always_inline int count(struct __sk_buff *skb, __u32 verdict, int keep)
 {
 	struct sf_stat *st = bpf_map_lookup_elem(&sf_stats, &verdict);

@@ -26,15 +26,6 @@
 #define RULE_BLOCK	0
 #define RULE_ALLOW	1
 
-struct dnshdr {
-	__be16 id;
-	__be16 flags;
-	__be16 qdcount;
-	__be16 ancount;
-	__be16 nscount;
-	__be16 arcount;
-};
-
 #define DNS_QR		0x8000
 #define DNS_OPCODE	0x7800
 
