@@ -7,6 +7,9 @@
 /* csum_diff: the kernel's verifier refuses it for socket filters and cgroup_skb */
 #define NET (T(XDP) | T(SCHED_CLS) | T(SCHED_ACT) | T(LWT_IN) | T(LWT_OUT) | T(LWT_XMIT) | \
              T(SK_SKB) | T(SK_MSG) | T(SOCK_OPS))
+/* the tracing program types (kernel/trace/bpf_trace.c) */
+#define TRACING (T(KPROBE) | T(TRACEPOINT) | T(RAW_TRACEPOINT) | T(PERF_EVENT) | \
+                 T(RAW_TRACEPOINT_WRITABLE) | T(TRACING))
 #define A(...) {__VA_ARGS__}
 #define P(id_, fn_, ret_, args_, types_, gpl_)                                  \
     [BPF_FUNC_##id_] = {.id = BPF_FUNC_##id_, .fn = helper_fn_##fn_, .ret = HELPER_RET_##ret_, \
@@ -47,6 +50,17 @@ static const struct helper_proto protos[] = {
     P(get_current_comm, get_current_comm, INTEGER, A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE), 0, false),
     P(probe_read_kernel, probe_read_kernel, INTEGER,
       A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    P(probe_read_user, probe_read_user, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    P(probe_read_user_str, probe_read_user_str, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    P(probe_read_kernel_str, probe_read_kernel_str, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    /* the legacy probe reads are bpf_tracing_func_proto's only */
+    P(probe_read, probe_read, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), TRACING, true),
+    P(probe_read_str, probe_read_str, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), TRACING, true),
     P(trace_printk, trace_printk, INTEGER,
       A(HELPER_ARG_MEM, HELPER_ARG_SIZE, HELPER_ARG_ANYTHING, HELPER_ARG_ANYTHING, HELPER_ARG_ANYTHING),
       0, true),

@@ -254,6 +254,79 @@ int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *
                     size_t errlen);
 void helper_test_run_free(struct helper_test_run *tr);
 
+/* ------------------------------------------------------------- tracing ----
+ * Kprobe, tracepoint and raw tracepoint programs run on synthetic events
+ * (helpers/trace_run.c, ctx_trace.c, trace_format.c, helper_probe.c). */
+
+#define HELPER_TP_RECORD_MAX 8192u /* PERF_MAX_TRACE_SIZE: a tracepoint ctx's extent */
+#define HELPER_RAW_TP_ARGS   12u   /* MAX_BPF_FUNC_ARGS: a raw tracepoint's u64 args */
+
+/* The task an event fires in (bpf_get_current_pid_tgid / _uid_gid / _comm). */
+struct helper_task {
+    uint32_t pid, tgid, uid, gid;
+    char comm[16];
+};
+/* Memory that bpf_probe_read_* may read during an event: `len` bytes at
+ * address `addr` (user memory below 0x7ffffffff000, kernel memory from
+ * 0xffff800000000000). Regions must not overlap; everything else is
+ * unmapped. */
+struct helper_trace_mem {
+    uint64_t addr;
+    const uint8_t *data;
+    size_t len;
+};
+struct helper_trace_event {
+    const void *ctx;           /* pt_regs / the tracepoint record / u64 args */
+    size_t ctx_size;           /* at most helper_trace_ctx_size; the rest reads 0 */
+    const struct helper_task *task; /* NULL: the environment's (helper_env_opts) */
+    uint64_t now_ns;           /* bpf_ktime_get_ns; 0: the environment's stepping clock */
+    const struct helper_trace_mem *mem;
+    size_t n_mem;
+    uint32_t cpu;
+};
+bool helper_prog_type_is_trace(uint32_t prog_type);
+/* "kprobe", "tracepoint", "raw tracepoint", or NULL for other types. */
+const char *helper_trace_type_name(uint32_t prog_type);
+/* The context region's size: 168 (pt_regs), 8192, 96. */
+size_t helper_trace_ctx_size(uint32_t prog_type);
+/* Run a tracing program on one event (tr->repeat times; the outputs of
+ * struct helper_test_run: retval, trace, insns_executed). Ring buffer and
+ * perf records stay in their maps. -EINVAL for a program of another type
+ * or a bad event, a fault's errno otherwise (message in err). */
+int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *ev,
+                     struct helper_test_run *tr, char *err, size_t errlen);
+/* The offset in x86-64 struct pt_regs of a register named as the kernel
+ * (di), the uapi (rdi) or bpf_tracing.h (parm1..parm6, ret/rc, fp) name
+ * it, or -1. */
+int helper_kprobe_reg_offset(const char *name);
+
+/* A tracepoint's format file (tracefs syntax). */
+struct helper_tp_field {
+    char name[64];
+    char type[64];             /* "pid_t", "unsigned char", "__data_loc char[]" */
+    uint32_t offset, size;
+    bool is_signed, common;    /* common: the common_* header fields */
+};
+struct helper_tp_format {
+    char name[128];            /* the name: line */
+    uint32_t id;
+    struct helper_tp_field *fields;
+    size_t n;
+    uint32_t size;             /* the record's size: the end of the last field */
+};
+/* -EINVAL with "line N: why" (load: "PATH: line N: why"). */
+int helper_tp_format_parse(const char *text, struct helper_tp_format *fmt, char *err,
+                           size_t errlen);
+int helper_tp_format_load(const char *path, struct helper_tp_format *fmt, char *err,
+                          size_t errlen);
+/* The host's format of tracepoint "CATEGORY/NAME" from tracefs
+ * (/sys/kernel/tracing or /sys/kernel/debug/tracing); -ENOENT with a
+ * message saying to give a format file when there is none. */
+int helper_tp_format_host(const char *tp, struct helper_tp_format *fmt, char *err, size_t errlen);
+const struct helper_tp_field *helper_tp_format_field(const struct helper_tp_format *fmt,
+                                                     const char *name);
+void helper_tp_format_free(struct helper_tp_format *fmt);
+
 /* The network bpf_fib_lookup answers from (devices, routes, neighbours):
  * given by the user, borrowed by the environment (keep it alive). */
 struct helper_net_dev {
@@ -533,11 +606,22 @@ int helper_tk_map_has(struct bpfemu_test *t, const char *map, const struct helpe
 int helper_tk_key_format(struct bpfemu_test *t, const char *map, const struct helper_tfields *key,
                          struct helper_sb *sb);
 int helper_tk_ctx(struct bpfemu_test *t, const struct helper_tfields *fs);
+/* Tracing programs: the runs that follow run on this event (borrowed: it
+ * must stay alive while it is set) instead of a packet; NULL: packets. */
+int helper_tk_event(struct bpfemu_test *t, const struct helper_trace_event *ev);
+/* The program under test (its type and section: helper_prog_info). */
+struct helper_prog *helper_tk_prog(struct bpfemu_test *t);
 /* A record of map `map` (ring buffer, queue, stack...) against fields, typed
  * by the map's value type when the sizes agree: as helper_typed_match. */
 int helper_tk_record_match(struct bpfemu_test *t, const char *map, const struct helper_tfields *fs,
                            const uint8_t *rec, size_t len, const char *what,
                            struct helper_sb *diff);
+/* The same, typed by the object's BTF struct `type` ("kill_event" or
+ * "struct kill_event"; NULL: as helper_tk_record_match), whose size must be
+ * the record's (perf records may carry up to 7 bytes of padding after it). */
+int helper_tk_record_match_type(struct bpfemu_test *t, const char *map, const char *type,
+                                const struct helper_tfields *fs, const uint8_t *rec, size_t len,
+                                const char *what, struct helper_sb *diff);
 /* 0 the output packet matches, 1 it does not (lines appended to diff). */
 int helper_tk_packet_expect(struct bpfemu_test *t, const struct helper_pktspec *s,
                             struct helper_sb *diff);

@@ -40,6 +40,7 @@ struct bpfemu_test {
         uint8_t bytes[sizeof(struct __sk_buff)];
     } ctx;
     bool has_ctx, ctx_data_end_given;
+    const struct helper_trace_event *event; /* tracing programs: the next run's (borrowed) */
     struct helper_test_run tr; /* the last run */
     bool ran;
     struct tk_mock mocks[TK_MOCK_IDS];

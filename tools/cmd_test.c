@@ -340,7 +340,8 @@ static int check_record(struct run *r, const struct ts_map *m, size_t i, const s
     struct helper_sb diff = {0};
     if (ts_fields(it, &fs, err, sizeof err))
         return setup_error(r, "%s", err);
-    int rc = helper_tk_record_match(r->t, m->name, &fs, got, glen, what, &diff);
+    int rc = helper_tk_record_match_type(r->t, m->name, m->record_type, &fs, got, glen, what,
+                                         &diff);
     if (rc == 1)
         note(r, "%s", helper_sb_str(&diff));
     helper_tfields_free(&fs);
@@ -558,6 +559,24 @@ static int check_ctx(struct run *r, const struct ts_expect *x)
 
 /* ------------------------------------------------------------ one test ---- */
 
+/* A tracing program's step: its event laid out for the program (a bad
+ * field, register or format is the test's error, naming the line). */
+static int event_step(struct run *r, const struct ts_case *tc, const struct ts_step *s,
+                      struct ts_event_built **evb)
+{
+    struct helper_prog *p = helper_tk_prog(r->t);
+    const struct vm_obj_prog *info = helper_prog_info(p);
+    char err[768];
+    if (!*evb && !(*evb = malloc(sizeof **evb)))
+        return setup_error(r, "out of memory");
+    if (ts_event_build(s->event, helper_prog_type(p), info->section, tc->tp_format, *evb, err,
+                       sizeof err))
+        return setup_error(r, "%s", err);
+    if (helper_tk_event(r->t, &(*evb)->ev))
+        return api_error(r, s->line);
+    return 0;
+}
+
 static enum test_status run_case(const struct ts_file *f, const struct ts_case *tc,
                                  struct opts *o, char **message)
 {
@@ -575,6 +594,7 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
         setup_error(&r, "%s", bpfemu_test_error(r.t));
     const uint8_t *pkt = NULL;
     size_t pkt_len = 0;
+    struct ts_event_built *evb = NULL;
     for (size_t i = 0; !r.error && i < tc->n_steps; i++) {
         const struct ts_step *s = &tc->steps[i];
         const struct ts_expect *x = &s->expect;
@@ -586,8 +606,11 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
             pkt_len = s->packet.len;
         }
         size_t before = r.msg.len;
-        if (bpfemu_test_packet_bytes(r.t, pkt, pkt_len) ||
-            (s->has_ctx && helper_tk_ctx(r.t, &s->ctx))) {
+        if (s->event) {
+            if (event_step(&r, tc, s, &evb))
+                break;
+        } else if (bpfemu_test_packet_bytes(r.t, pkt, pkt_len) ||
+                   (s->has_ctx && helper_tk_ctx(r.t, &s->ctx))) {
             api_error(&r, s->line);
             break;
         }
@@ -620,6 +643,7 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
         }
     }
     bpfemu_test_close(r.t);
+    free(evb);
     enum test_status st = r.error ? TEST_ERROR : r.msg.len ? TEST_FAIL : TEST_PASS;
     *message = r.msg.len ? strdup(helper_sb_str(&r.msg)) : NULL;
     helper_sb_free(&r.msg);
