@@ -591,6 +591,10 @@ void helper_cov_totals(const struct helper_cov *c, struct helper_cov_totals *t);
  * -ENOENT when no instruction maps to it. */
 int helper_cov_line(const struct helper_cov *c, const char *file, uint32_t line, uint64_t *count);
 
+/* The BTF id of struct `name` ("kill_event" or "struct kill_event") in the
+ * object, or 0: ring buffer and perf records are typed by name. */
+uint32_t helper_btf_struct_id(const struct vm_object *obj, const char *name);
+
 /* The YAML test runner's way into a bpfemu_test (include/bpfemu_test.h,
  * helpers/testkit.c): the text calls, with fields already split. Return
  * values as bpfemu_test_*; messages in bpfemu_test_error. */

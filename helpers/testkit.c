@@ -412,8 +412,7 @@ int bpfemu_test_map_records(bpfemu_test *t, const char *name,
                    name);
 }
 
-/* The BTF id of struct `name` in the test's object, or 0. */
-static uint32_t btf_struct_id(const struct vm_object *obj, const char *name)
+uint32_t helper_btf_struct_id(const struct vm_object *obj, const char *name)
 {
     if (!strncmp(name, "struct ", 7))
         name += 7;
@@ -449,7 +448,7 @@ int helper_tk_record_match_type(bpfemu_test *t, const char *name, const char *ty
         return rc;
     struct helper_tdesc td = m.value;
     if (type) {
-        uint32_t id = btf_struct_id(t->obj, type);
+        uint32_t id = helper_btf_struct_id(t->obj, type);
         struct vm_btf_type bt;
         if (!id)
             return tk_fail(t, -EINVAL, "map '%s' records: the object's BTF has no struct %s",
