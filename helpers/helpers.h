@@ -198,6 +198,7 @@ struct helper_verdict {
     int error_pc;              /* -1 when none */
     char error[256];           /* the verifier's error line */
     uint32_t insns_processed;
+    uint32_t max_ctx_offset;   /* accepted: the end of the furthest ctx byte accessed */
 };
 int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen);
 const struct helper_verdict *helper_prog_verdict(const struct helper_prog *prog);

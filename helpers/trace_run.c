@@ -164,6 +164,13 @@ int helper_test_run_raw_tp(struct helper_prog *prog, struct helper_test_run *tr,
         return trace_err(err, errlen, -EINVAL,
                          "ctx_in: at most %u u64 arguments (%u bytes), got %zu bytes",
                          HELPER_RAW_TP_ARGS, HELPER_RAW_TP_ARGS * 8, tr->ctx_size_in);
+    /* the kernel knows how far the program reads its context (verified
+     * programs: the verdict says; an unverified run reads zeros instead) */
+    const struct helper_verdict *v = &prog->verdict;
+    if (v->accepted && tr->ctx_size_in < v->max_ctx_offset)
+        return trace_err(err, errlen, -EINVAL,
+                         "ctx_in: %zu bytes, the program reads its arguments up to byte %u",
+                         tr->ctx_size_in, v->max_ctx_offset);
     struct helper_trace_event ev = {.ctx = tr->ctx_in, .ctx_size = tr->ctx_size_in, .cpu = tr->cpu};
     return helper_trace_run(prog, &ev, tr, err, errlen);
 }

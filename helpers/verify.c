@@ -10,6 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The end of the furthest context byte the program reads or writes: the
+ * kernel's prog->aux->max_ctx_offset, which raw tracepoint test runs check
+ * ctx_in against. */
+static uint32_t ctx_extent(const struct vm_prog *p, const uint8_t *ctx_insns)
+{
+    static const uint8_t bytes[4] = {4, 2, 1, 8}; /* BPF_W, BPF_H, BPF_B, BPF_DW */
+    uint32_t max = 0;
+    for (uint32_t i = 0; ctx_insns && i < p->len; i++) {
+        const struct bpf_insn *in = &p->insns[i];
+        if (!ctx_insns[i] || in->off < 0)
+            continue;
+        uint32_t end = (uint32_t)in->off + bytes[BPF_SIZE(in->code) >> 3];
+        if (end > max)
+            max = end;
+    }
+    return max;
+}
+
 int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen)
 {
     struct verifier_map *maps = NULL;
@@ -53,6 +71,7 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
             rc = -ENOMEM;
         } else if (v->accepted) {
             char jerr[VM_ERR_LEN];
+            v->max_ctx_offset = ctx_extent(hp->info->prog, r.ctx_insns);
             rc = vm_set_ctx_insns(hp->vm, r.ctx_insns);
             if (rc)
                 snprintf(err, errlen, "out of memory");
