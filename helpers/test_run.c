@@ -200,8 +200,8 @@ int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *
     case BPF_PROG_TYPE_TRACEPOINT:
         /* the kernel has no test run for these (-ENOTSUPP): events do */
         return tr_err(err, errlen, -ENOTSUP,
-                      "program '%s': the kernel cannot test-run %s programs; run it on an "
-                      "event (helper_trace_run, `event:` in a test file)",
+                      "program '%s': the kernel cannot test-run %s programs: run it on "
+                      "events (bpfemu run --events FILE, `event:` in a test file)",
                       prog->info->name, helper_trace_type_name(prog->prog_type));
     default:
         return tr_err(err, errlen, -ENOTSUP, "program '%s': test runs of this program type (%u) are not supported yet",

@@ -712,6 +712,8 @@ static int parse_run(struct ctx *c, const struct ynode *n, struct ts_step *s)
             rc = -EINVAL;
         }
     }
+    if (!rc && (v = ytree_get(n, "ctx")) && s->event)
+        rc = fail(c, v->line, "ctx: an event is its own context (fields, regs or args)");
     if (!rc && (v = ytree_get(n, "ctx"))) {
         s->has_ctx = true;
         if (!(rc = want(c, v, Y_MAP, "ctx")) && ts_fields(v, &s->ctx, c->err, c->errlen))

@@ -5,8 +5,8 @@
  * truncation), the task identity per event, tracepoint format files (and
  * the shipped ones against the host's tracefs: SKIP without it), and
  * soundness: the accepted tracing corpus programs run on random events in
- * the checked interpreter, trusted, and trusted through the JIT, without
- * faults and with the same results. */
+ * the checked interpreter, trusted, and through the JIT (trusted and
+ * checked), without faults and with the same results. */
 #include <criterion/criterion.h>
 
 #include "helpers/helpers.h"
@@ -376,16 +376,17 @@ static void drain(struct helper_env *env, struct recs *r)
     }
 }
 
-/* Checked interpreter, trusted interpreter, trusted JIT. */
+/* Checked interpreter, trusted interpreter, trusted JIT, checked JIT. */
+#define N_MODES 4
 static struct helper_env *open_mode(struct vm_object *obj, int mode, const char *name,
                                     struct helper_prog **prog)
 {
     char err[512];
-    struct helper_env_opts eo = {.ncpus = 1, .jit = mode == 2 ? JIT_CHECKED : 0};
+    struct helper_env_opts eo = {.ncpus = 1, .jit = mode >= 2 ? JIT_CHECKED : 0};
     struct helper_env *env;
     cr_assert_eq(helper_env_create(obj, &eo, &env, err, sizeof err), 0, "%s", err);
     *prog = helper_env_prog(env, name);
-    if (mode) {
+    if (mode == 1 || mode == 2) {
         cr_assert_eq(helper_env_verify(env, 0, err, sizeof err), 0, "%s", err);
         cr_assert(helper_prog_verdict(*prog)->accepted, "%s: %s", name,
                   helper_prog_verdict(*prog)->error);
@@ -408,9 +409,9 @@ Test(trace_soundness, corpus_tracing_programs_agree_on_random_events, .timeout =
         struct vm_object *obj;
         cr_assert_eq(vm_object_load_elf(buf, n, objs[o], &obj, err, sizeof err), 0, "%s", err);
         const char *name = obj->progs[0].name;
-        struct helper_prog *p[3];
-        struct helper_env *env[3];
-        for (int m = 0; m < 3; m++)
+        struct helper_prog *p[N_MODES];
+        struct helper_env *env[N_MODES];
+        for (int m = 0; m < N_MODES; m++)
             env[m] = open_mode(obj, m, name, &p[m]);
         uint64_t seed = 0x9e3779b97f4a7c15ull + o;
         for (unsigned i = 0; i < 300; i++) {
@@ -431,9 +432,9 @@ Test(trace_soundness, corpus_tracing_programs_agree_on_random_events, .timeout =
             struct helper_trace_event ev = {.ctx = ctx, .ctx_size = cs < sizeof ctx ? cs : sizeof ctx,
                                             .task = &task, .now_ns = 1000 + i, .mem = &mem,
                                             .n_mem = 1};
-            uint32_t ret[3];
-            struct recs *r = calloc(3, sizeof *r);
-            for (int m = 0; m < 3; m++) {
+            uint32_t ret[N_MODES];
+            struct recs *r = calloc(N_MODES, sizeof *r);
+            for (int m = 0; m < N_MODES; m++) {
                 struct helper_test_run tr = {.repeat = 1};
                 int rc = helper_trace_run(p[m], &ev, &tr, err, sizeof err);
                 cr_assert_eq(rc, 0, "%s mode %d event %u: %s", objs[o], m, i, err);
@@ -441,7 +442,7 @@ Test(trace_soundness, corpus_tracing_programs_agree_on_random_events, .timeout =
                 helper_test_run_free(&tr);
                 drain(env[m], &r[m]);
             }
-            for (int m = 1; m < 3; m++) {
+            for (int m = 1; m < N_MODES; m++) {
                 cr_expect_eq(ret[m], ret[0], "%s event %u: mode %d returned %u, checked %u",
                              objs[o], i, m, ret[m], ret[0]);
                 cr_expect(r[m].len == r[0].len && !memcmp(r[m].buf, r[0].buf, r[0].len),
@@ -450,9 +451,9 @@ Test(trace_soundness, corpus_tracing_programs_agree_on_random_events, .timeout =
             free(r);
             runs++;
         }
-        for (int m = 0; m < 3; m++)
+        for (int m = 0; m < N_MODES; m++)
             helper_env_destroy(env[m]);
         vm_object_free(obj);
     }
-    printf("trace soundness: %u events x 3 engines, no faults\n", runs);
+    printf("trace soundness: %u events x %d engines, no faults\n", runs, N_MODES);
 }
