@@ -307,6 +307,7 @@ struct helper_tp_field {
     char type[64];             /* "pid_t", "unsigned char", "__data_loc char[]" */
     uint32_t offset, size;
     bool is_signed, common;    /* common: the common_* header fields */
+    bool array;                /* declared NAME[N] ("char comm[16]": type "char") */
 };
 struct helper_tp_format {
     char name[128];            /* the name: line */

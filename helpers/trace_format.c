@@ -66,6 +66,7 @@ static bool split_decl(const char *decl, size_t len, struct helper_tp_field *f)
         if (!end)
             return false;
         end--;
+        f->array = true;
     }
     size_t start = end;
     while (start && (isalnum((unsigned char)decl[start - 1]) || decl[start - 1] == '_'))

@@ -82,6 +82,10 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
     if (ev->ctx_size > ctx_size)
         return trace_err(err, errlen, -EINVAL, "the event's context is %zu bytes, a %s's at most %zu",
                          ev->ctx_size, tname, ctx_size);
+    uint32_t ncpus = env->opts.ncpus ? env->opts.ncpus : 1;
+    if (ev->cpu >= ncpus)
+        return trace_err(err, errlen, -EINVAL, "the event's CPU %u does not exist (%u CPUs)",
+                         ev->cpu, ncpus);
     int rc = check_mem(ev, err, errlen);
     if (rc)
         return rc;

@@ -287,12 +287,19 @@ int run_events(const struct run_obj_opts *o)
         }
     }
     /* every event is checked before anything runs: a bad one is bad input */
-    for (size_t i = 0; i < f.n; i++)
+    uint32_t ncpus = eo.ncpus ? eo.ncpus : 1;
+    for (size_t i = 0; i < f.n; i++) {
         if (ts_event_build(&f.ev[i], helper_prog_type(prog), info->section, tp_format, b, err,
                            sizeof err)) {
             cli_error(o->events, "%s", err);
             goto out;
         }
+        if (f.ev[i].cpu >= ncpus) {
+            cli_error(o->events, "line %u: event.cpu: CPU %u does not exist (--cpus %u)",
+                      f.ev[i].line, f.ev[i].cpu, ncpus);
+            goto out;
+        }
+    }
     if (!o->no_verify && object_verify(o->file, env, prog, o->priv, true))
         goto out;
     rc = CLI_EXIT_OK;

@@ -306,8 +306,8 @@ static int put_field(const struct helper_tp_field *f, const struct ts_event_kv *
                      const char *tp, uint8_t *rec, char *err, size_t errlen)
 {
     uint64_t u;
-    bool is_array = strchr(f->type, '[') || strstr(f->type, "[]");
-    if (is_array && (kv->quoted || !parse_int(kv->value, &u))) {
+    /* char comm[16]: a string; a __data_loc field is its offset/length word */
+    if (f->array && (kv->quoted || !parse_int(kv->value, &u))) {
         size_t len = strlen(kv->value);
         if (len > f->size)
             return ev_fail(err, errlen, kv->line,

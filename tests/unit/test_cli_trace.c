@@ -203,6 +203,8 @@ Test(cli_trace, bad_event_files_are_one_line_errors)
          "event.task.comm: 'a_name_longer_than_15' is longer than 15 characters"},
         {"trace_kill.o", "- {flds: {}}\n", "line 1: event: unknown key 'flds'"},
         {"trace_kill.o", "{}\n", "line 1: no events"},
+        {"rawtp_syscalls.o", "- {args: [0, 1], cpu: 3}\n",
+         "line 1: event.cpu: CPU 3 does not exist (--cpus 1)"},
         {"xdp_counter.o", "- {args: [1]}\n", "runs on packets, not events: give it --data"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -288,4 +290,66 @@ Test(cli_trace, test_file_event_errors)
     cr_expect_eq(r.status, 1, "%s", r.out);
     cr_expect(strstr(r.out, "line 4: event: section 'xdp' is not a kprobe, tracepoint or raw "
                             "tracepoint program") != NULL, "%s", r.out);
+}
+
+/* ------------------------------------------------- event layout (tools) */
+
+#include "tools/testspec.h"
+
+/* An event laid out by a format: numbers at their offsets and sizes
+ * (negative ones in signed fields), strings in char arrays, the header's
+ * common_type (the ID) and common_pid (the task's pid). */
+Test(cli_trace, tracepoint_fields_are_laid_out_by_the_format)
+{
+    const char *fmt = write_file("sched.format",
+                                 "name: sched_process_exec\nID: 321\nformat:\n"
+                                 "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+                                 "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
+                                 "\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+                                 "\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+                                 "\tfield:u8 flag;\toffset:28;\tsize:1;\tsigned:0;\n");
+    static const char text[] = "{task: {pid: 99}, fields: {comm: bash, pid: -5, flag: 255}}";
+    char err[512];
+    struct ynode *y = ytree_load(text, sizeof text - 1, err, sizeof err);
+    cr_assert_not_null(y, "%s", err);
+    struct ts_event ev;
+    cr_assert_eq(ts_event_parse(y, &ev, err, sizeof err), 0, "%s", err);
+    struct ts_event_built *b = malloc(sizeof *b);
+    cr_assert_eq(ts_event_build(&ev, BPF_PROG_TYPE_TRACEPOINT, "tracepoint/sched/sched_process_exec",
+                                fmt, b, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(b->ctx_size, 29);
+    uint16_t type;
+    int32_t cpid, pid;
+    memcpy(&type, b->ctx, 2);
+    memcpy(&cpid, b->ctx + 4, 4);
+    memcpy(&pid, b->ctx + 24, 4);
+    cr_expect_eq(type, 321);
+    cr_expect_eq(cpid, 99);
+    cr_expect_eq(pid, -5);
+    cr_expect_str_eq((const char *)b->ctx + 8, "bash");
+    cr_expect_eq(b->ctx[28], 255);
+    cr_expect_eq(b->ev.task->pid, 99);
+    cr_expect_eq(b->ev.task->tgid, 99, "tgid defaults to the pid");
+    ts_event_free(&ev);
+    ytree_free(y);
+
+    static const struct {
+        const char *text, *err;
+    } bad[] = {
+        {"{fields: {flag: 256}}", "event.fields.flag: 256 does not fit the field (u8, 1 bytes)"},
+        {"{fields: {comm: a_string_of_17_ch}}", "'a_string_of_17_ch' is 17 bytes, the field (char) "
+                                                "holds 16"},
+        {"{fields: {pid: 0x100000000}}", "does not fit the field (pid_t, 4 bytes)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        y = ytree_load(bad[i].text, strlen(bad[i].text), err, sizeof err);
+        cr_assert_not_null(y, "%s", err);
+        cr_assert_eq(ts_event_parse(y, &ev, err, sizeof err), 0, "%s", err);
+        cr_expect_eq(ts_event_build(&ev, BPF_PROG_TYPE_TRACEPOINT, "tp/sched/sched_process_exec",
+                                    fmt, b, err, sizeof err), -EINVAL, "case %zu", i);
+        cr_expect(strstr(err, bad[i].err) != NULL, "case %zu: %s", i, err);
+        ts_event_free(&ev);
+        ytree_free(y);
+    }
+    free(b);
 }

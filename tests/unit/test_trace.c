@@ -289,6 +289,8 @@ Test(trace_format, parses_the_tracefs_syntax)
                                         "size:4;\tsigned:0;\n", &f, err, sizeof err), 0, "%s", err);
     cr_expect_str_eq(f.fields[0].name, "comm");
     cr_expect_str_eq(f.fields[0].type, "char");
+    cr_expect(f.fields[0].array);
+    cr_expect(!f.fields[1].array);
     cr_expect_str_eq(f.fields[1].name, "name");
     cr_expect_str_eq(f.fields[1].type, "__data_loc char[]");
     helper_tp_format_free(&f);
