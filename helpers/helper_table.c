@@ -32,9 +32,11 @@ static const struct helper_proto protos[] = {
     P(ringbuf_submit, ringbuf_submit, VOID, A(HELPER_ARG_RINGBUF_MEM, HELPER_ARG_ANYTHING), 0, false),
     P(ringbuf_discard, ringbuf_discard, VOID, A(HELPER_ARG_RINGBUF_MEM, HELPER_ARG_ANYTHING), 0, false),
     P(ringbuf_query, ringbuf_query, INTEGER, A(HELPER_ARG_MAP, HELPER_ARG_ANYTHING), 0, false),
+    /* GPL-only in every program type (bpf_perf_event_output_proto and the
+     * skb/xdp event_output protos) */
     P(perf_event_output, perf_event_output, INTEGER,
       A(HELPER_ARG_CTX, HELPER_ARG_MAP, HELPER_ARG_ANYTHING, HELPER_ARG_MEM, HELPER_ARG_SIZE_OR_ZERO),
-      0, false),
+      0, true),
     P(tail_call, tail_call, INTEGER, A(HELPER_ARG_CTX, HELPER_ARG_MAP, HELPER_ARG_ANYTHING), 0, false),
     P(spin_lock, spin_lock, VOID, A(HELPER_ARG_SPIN_LOCK), 0, false),
     P(spin_unlock, spin_unlock, VOID, A(HELPER_ARG_SPIN_LOCK), 0, false),

@@ -28,6 +28,17 @@ static uint32_t ctx_extent(const struct vm_prog *p, const uint8_t *ctx_insns)
     return max;
 }
 
+/* The kernel's license_is_gpl_compatible (include/linux/license.h). */
+static bool license_gpl(const char *l)
+{
+    static const char *const ok[] = {"GPL", "GPL v2", "GPL and additional rights",
+                                     "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (!strcmp(l, ok[i]))
+            return true;
+    return false;
+}
+
 int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen)
 {
     struct verifier_map *maps = NULL;
@@ -52,7 +63,8 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
                                   .priv = (enum verifier_priv)priv,
                                   .maps = maps,
                                   .n_maps = n_maps,
-                                  .nr_cpus = env->opts.ncpus};
+                                  .nr_cpus = env->opts.ncpus,
+                                  .non_gpl = !license_gpl(env->obj->license)};
         struct verifier_result r;
         /* the object's code (map references by index), not the relocated
          * copy: the slots are the same, so the marks apply to hp->vm */
