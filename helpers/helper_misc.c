@@ -39,6 +39,14 @@ HELPER_FN(get_current_uid_gid)
     return (uint64_t)t.gid << 32 | t.uid;
 }
 
+HELPER_FN(get_current_task)
+{
+    struct helper_task t = task_of(helper_cc(run));
+    return t.ptr ? t.ptr : HELPER_TASK_PTR;
+}
+
+HELPER_FN(get_attach_cookie) { return helper_cc(run)->cookie; }
+
 HELPER_FN(get_current_comm)
 {
     if (!helper_arg_mem(run, r1, r2, true, "buf"))

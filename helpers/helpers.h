@@ -266,7 +266,11 @@ void helper_test_run_free(struct helper_test_run *tr);
 struct helper_task {
     uint32_t pid, tgid, uid, gid;
     char comm[16];
+    uint64_t ptr;              /* bpf_get_current_task (0: HELPER_TASK_PTR) */
 };
+/* bpf_get_current_task when no event gives one: a kernel address, so that
+ * bpf_probe_read_kernel of it behaves as a read of (unmapped) task memory */
+#define HELPER_TASK_PTR 0xffff888000100000ull
 /* Memory that bpf_probe_read_* may read during an event: `len` bytes at
  * address `addr` (user memory below 0x7ffffffff000, kernel memory from
  * 0xffff800000000000). Regions must not overlap; everything else is
@@ -284,6 +288,7 @@ struct helper_trace_event {
     const struct helper_trace_mem *mem;
     size_t n_mem;
     uint32_t cpu;
+    uint64_t cookie;           /* bpf_get_attach_cookie (the attachment's BPF cookie) */
 };
 bool helper_prog_type_is_trace(uint32_t prog_type);
 /* "kprobe", "tracepoint", "raw tracepoint", or NULL for other types. */

@@ -122,6 +122,7 @@ struct helper_call_ctx {
     const struct helper_task *task;
     const struct helper_trace_mem *mem;
     size_t n_mem;
+    uint64_t cookie;
 };
 
 static inline struct helper_call_ctx *helper_cc(struct vm_run *run)

@@ -106,6 +106,7 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
     cc->task = ev->task;
     cc->mem = ev->mem;
     cc->n_mem = ev->n_mem;
+    cc->cookie = ev->cookie;
 
     vm_run_init(run, prog->vm);
     run->user = cc;

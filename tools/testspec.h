@@ -131,6 +131,7 @@ struct ts_event {
     size_t n_mem;
     uint64_t now_ns;             /* 0: the environment's clock */
     uint32_t cpu;
+    uint64_t cookie;             /* bpf_get_attach_cookie */
 };
 #define TS_EVENT_MAX_MEM 64u
 /* An event laid out for one program: the context bytes and the

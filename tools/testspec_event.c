@@ -9,6 +9,7 @@
  *     args: [42, 9]                  # raw tracepoint: u64 arguments
  *     memory: {"0x7fff0000": "text", "0x7fff1000": {hex: "01 02"}}
  *     time_ns: 5000                  # bpf_ktime_get_ns (default: the clock)
+ *     cookie: 7                      # bpf_get_attach_cookie
  *
  * Parsing checks the shape (every error names the line and key); what
  * depends on the program (its type, the tracepoint's format) is checked
@@ -68,7 +69,7 @@ static int get_int(const struct ynode *n, const char *what, uint64_t max, uint64
 
 static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"pid", "tgid", "uid", "gid", "comm"};
+    static const char *const keys[] = {"pid", "tgid", "uid", "gid", "comm", "ptr"};
     if (n->type != Y_MAP)
         return ev_fail(err, errlen, n->line, "event.task must be a mapping, not %s",
                        ytree_kind(n));
@@ -91,12 +92,17 @@ static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, siz
             snprintf(ev->task.comm, sizeof ev->task.comm, "%s", v->str);
             continue;
         }
+        if (!strcmp(k, "ptr")) {
+            if ((rc = get_int(v, what, UINT64_MAX, &ev->task.ptr, err, errlen)))
+                return rc;
+            continue;
+        }
         size_t j = 0;
         while (j < 4 && strcmp(k, keys[j]))
             j++;
         if (j == 4)
             return ev_fail(err, errlen, n->keys[i]->line,
-                           "event.task: unknown key '%s' (pid, tgid, uid, gid, comm)", k);
+                           "event.task: unknown key '%s' (pid, tgid, uid, gid, comm, ptr)", k);
         if ((rc = get_int(v, what, UINT32_MAX, &u, err, errlen)))
             return rc;
         uint32_t *dst[] = {&ev->task.pid, &ev->task.tgid, &ev->task.uid, &ev->task.gid};
@@ -212,7 +218,7 @@ static int parse_memory(const struct ynode *n, struct ts_event *ev, char *err, s
 int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t errlen)
 {
     static const char *const keys[] = {"task", "fields", "regs", "args", "memory", "time_ns",
-                                       "cpu", NULL};
+                                       "cpu", "cookie", NULL};
     memset(ev, 0, sizeof *ev);
     ev->line = n->line;
     if (n->type != Y_MAP)
@@ -224,7 +230,7 @@ int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t
         if (!*k)
             return ev_fail(err, errlen, n->keys[i]->line,
                            "event: unknown key '%s' (task, fields, regs, args, memory, time_ns, "
-                           "cpu)", n->keys[i]->str);
+                           "cpu, cookie)", n->keys[i]->str);
     }
     const struct ynode *v;
     int rc = 0;
@@ -249,6 +255,8 @@ int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t
         rc = parse_memory(v, ev, err, errlen);
     if (!rc && (v = ytree_get(n, "time_ns")))
         rc = get_int(v, "event.time_ns", UINT64_MAX, &ev->now_ns, err, errlen);
+    if (!rc && (v = ytree_get(n, "cookie")))
+        rc = get_int(v, "event.cookie", UINT64_MAX, &ev->cookie, err, errlen);
     uint64_t u;
     if (!rc && (v = ytree_get(n, "cpu")) && !(rc = get_int(v, "event.cpu", 1023, &u, err, errlen)))
         ev->cpu = (uint32_t)u;
@@ -437,6 +445,7 @@ int ts_event_build(const struct ts_event *ev, uint32_t prog_type, const char *se
                                         .now_ns = ev->now_ns,
                                         .mem = b->mem,
                                         .n_mem = ev->n_mem,
-                                        .cpu = ev->cpu};
+                                        .cpu = ev->cpu,
+                                        .cookie = ev->cookie};
     return 0;
 }
