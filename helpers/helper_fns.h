@@ -36,6 +36,7 @@ HELPER_FN(get_current_uid_gid);
 HELPER_FN(get_current_comm);
 HELPER_FN(get_current_task);
 HELPER_FN(get_attach_cookie);
+HELPER_FN(get_current_cgroup_id);
 HELPER_FN(probe_read_kernel);
 /* probe reads of event memory (helper_probe.c) */
 HELPER_FN(probe_read_user);

@@ -47,6 +47,12 @@ HELPER_FN(get_current_task)
 
 HELPER_FN(get_attach_cookie) { return helper_cc(run)->cookie; }
 
+HELPER_FN(get_current_cgroup_id)
+{
+    struct helper_task t = task_of(helper_cc(run));
+    return t.cgroup_id ? t.cgroup_id : 1;
+}
+
 HELPER_FN(get_current_comm)
 {
     if (!helper_arg_mem(run, r1, r2, true, "buf"))

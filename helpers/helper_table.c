@@ -51,6 +51,7 @@ static const struct helper_proto protos[] = {
     P(get_current_uid_gid, get_current_uid_gid, INTEGER, A(HELPER_ARG_NONE), 0, false),
     P(get_current_comm, get_current_comm, INTEGER, A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE), 0, false),
     P(get_current_task, get_current_task, INTEGER, A(HELPER_ARG_NONE), 0, true),
+    P(get_current_cgroup_id, get_current_cgroup_id, INTEGER, A(HELPER_ARG_NONE), 0, false),
     P(get_attach_cookie, get_attach_cookie, INTEGER, A(HELPER_ARG_CTX),
       T(KPROBE) | T(TRACEPOINT) | T(RAW_TRACEPOINT) | T(PERF_EVENT) | T(TRACING), false),
     P(probe_read_kernel, probe_read_kernel, INTEGER,

@@ -267,6 +267,7 @@ struct helper_task {
     uint32_t pid, tgid, uid, gid;
     char comm[16];
     uint64_t ptr;              /* bpf_get_current_task (0: HELPER_TASK_PTR) */
+    uint64_t cgroup_id;        /* bpf_get_current_cgroup_id (0: 1, the root cgroup's) */
 };
 /* bpf_get_current_task when no event gives one: a kernel address, so that
  * bpf_probe_read_kernel of it behaves as a read of (unmapped) task memory */

@@ -69,7 +69,7 @@ static int get_int(const struct ynode *n, const char *what, uint64_t max, uint64
 
 static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"pid", "tgid", "uid", "gid", "comm", "ptr"};
+    static const char *const keys[] = {"pid", "tgid", "uid", "gid", "comm", "ptr", "cgroup_id"};
     if (n->type != Y_MAP)
         return ev_fail(err, errlen, n->line, "event.task must be a mapping, not %s",
                        ytree_kind(n));
@@ -92,8 +92,9 @@ static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, siz
             snprintf(ev->task.comm, sizeof ev->task.comm, "%s", v->str);
             continue;
         }
-        if (!strcmp(k, "ptr")) {
-            if ((rc = get_int(v, what, UINT64_MAX, &ev->task.ptr, err, errlen)))
+        if (!strcmp(k, "ptr") || !strcmp(k, "cgroup_id")) {
+            if ((rc = get_int(v, what, UINT64_MAX, k[0] == 'p' ? &ev->task.ptr : &ev->task.cgroup_id,
+                              err, errlen)))
                 return rc;
             continue;
         }
@@ -102,7 +103,8 @@ static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, siz
             j++;
         if (j == 4)
             return ev_fail(err, errlen, n->keys[i]->line,
-                           "event.task: unknown key '%s' (pid, tgid, uid, gid, comm, ptr)", k);
+                           "event.task: unknown key '%s' (pid, tgid, uid, gid, comm, ptr, "
+                           "cgroup_id)", k);
         if ((rc = get_int(v, what, UINT32_MAX, &u, err, errlen)))
             return rc;
         uint32_t *dst[] = {&ev->task.pid, &ev->task.tgid, &ev->task.uid, &ev->task.gid};

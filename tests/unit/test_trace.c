@@ -263,23 +263,24 @@ Test(trace_probe, task_identity_is_the_events)
     tenv_free(&t);
 }
 
-Test(trace_probe, attach_cookie_and_task_pointer)
+Test(trace_probe, attach_cookie_task_pointer_and_cgroup)
 {
     struct tenv t;
     tenv_asm(&t, BPF_PROG_TYPE_TRACEPOINT,
-             "r6 = r1\ncall 35\nr7 = r0\nr1 = r6\ncall 174\nr0 += r7\nexit\n", true);
-    struct helper_task task = {.pid = 1, .ptr = 0xffff888000000100ull};
+             "r6 = r1\ncall 35\nr7 = r0\nr1 = r6\ncall 174\nr0 += r7\nr7 = r0\n"
+             "call 80\nr0 += r7\nexit\n", true);
+    struct helper_task task = {.pid = 1, .ptr = 0xffff888000000100ull, .cgroup_id = 0x1000};
     struct helper_trace_event ev = {.task = &task, .cookie = 0x23};
     char err[512];
     struct helper_test_run tr = {.repeat = 1};
     cr_assert_eq(helper_trace_run(t.prog, &ev, &tr, err, sizeof err), 0, "%s", err);
-    cr_expect_eq(tr.retval, 0x123);
+    cr_expect_eq(tr.retval, 0x1123);
     helper_test_run_free(&tr);
     /* defaults: no cookie, the fixed task address */
     struct helper_trace_event none = {0};
     struct helper_test_run tr2 = {.repeat = 1};
     cr_assert_eq(helper_trace_run(t.prog, &none, &tr2, err, sizeof err), 0, "%s", err);
-    cr_expect_eq(tr2.retval, (uint32_t)HELPER_TASK_PTR);
+    cr_expect_eq(tr2.retval, (uint32_t)HELPER_TASK_PTR + 1, "the root cgroup is 1");
     helper_test_run_free(&tr2);
     tenv_free(&t);
 }
