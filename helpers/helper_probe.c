@@ -10,7 +10,9 @@
  *     NUL, or `size` with the last byte forced to NUL when the string is
  *     longer; size 0 returns 0; bytes after the NUL are left alone;
  *   - the legacy helpers pick user or kernel by the address (below
- *     TASK_SIZE: user), as x86's bpf_probe_read_compat does. */
+ *     TASK_SIZE: user), as x86's bpf_probe_read_compat does;
+ *   - the event's context is kernel memory (a tracepoint's __data_loc
+ *     strings are read at ctx + offset), whatever its host address. */
 #include "helpers/helper_fns.h"
 
 #include <errno.h>
@@ -19,9 +21,30 @@
 #define TASK_SIZE_MAX   0x00007ffffffff000ull  /* (1 << 47) - PAGE_SIZE */
 #define KERNEL_MIN_ADDR 0xffff800000000000ull  /* canonical with 48-bit addresses */
 
+/* Is addr inside the event's context? Kernel memory, though its address
+ * is the host's: a tracepoint's __data_loc strings are read through
+ * ctx + offset. */
+static bool in_ctx(const struct helper_call_ctx *cc, uint64_t addr)
+{
+    uintptr_t base = (uintptr_t)cc->trace_ctx;
+    return cc->trace_ctx && addr >= base && addr - base < cc->trace_ctx_len;
+}
+
+/* ctx + a 16-bit __data_loc offset: a kernel address even past the
+ * record (where nothing is mapped here: -EFAULT, not -ERANGE). */
+static bool near_ctx(const struct helper_call_ctx *cc, uint64_t addr)
+{
+    uintptr_t base = (uintptr_t)cc->trace_ctx;
+    return cc->trace_ctx && addr >= base && addr - base < cc->trace_ctx_len + 0x10000;
+}
+
 /* The byte at addr, or false when no region maps it. */
 static bool mem_byte(const struct helper_call_ctx *cc, uint64_t addr, uint8_t *out)
 {
+    if (in_ctx(cc, addr)) {
+        *out = cc->trace_ctx[addr - (uintptr_t)cc->trace_ctx];
+        return true;
+    }
     for (size_t i = 0; i < cc->n_mem; i++) {
         const struct helper_trace_mem *m = &cc->mem[i];
         if (addr >= m->addr && addr - m->addr < m->len) {
@@ -33,8 +56,10 @@ static bool mem_byte(const struct helper_call_ctx *cc, uint64_t addr, uint8_t *o
 }
 
 /* Where an address may be read from: 0 allowed, else the refusal. */
-static int addr_check(uint64_t addr, uint64_t size, bool user)
+static int addr_check(const struct helper_call_ctx *cc, uint64_t addr, uint64_t size, bool user)
 {
+    if (near_ctx(cc, addr))
+        return user ? -EFAULT : 0;
     if (user)
         return addr + size < addr || addr + size > TASK_SIZE_MAX ? -EFAULT : 0;
     return addr < KERNEL_MIN_ADDR ? -ERANGE : 0;
@@ -46,7 +71,7 @@ static int64_t probe_read(struct vm_run *run, uint64_t dst, uint64_t size, uint6
         return 0;
     const struct helper_call_ctx *cc = helper_cc(run);
     uint8_t *d = (uint8_t *)(uintptr_t)dst;
-    int rc = addr_check(src, size, user);
+    int rc = addr_check(cc, src, size, user);
     for (uint64_t i = 0; !rc && i < size; i++)
         if (!mem_byte(cc, src + i, &d[i]))
             rc = -EFAULT;
@@ -65,7 +90,7 @@ static int64_t probe_read_str(struct vm_run *run, uint64_t dst, uint64_t size, u
     const struct helper_call_ctx *cc = helper_cc(run);
     uint8_t *d = (uint8_t *)(uintptr_t)dst;
     /* the string may end anywhere: the address rule applies to its first byte */
-    int rc = addr_check(src, 1, user);
+    int rc = addr_check(cc, src, 1, user);
     for (uint64_t i = 0; !rc && i < size; i++) {
         if (!mem_byte(cc, src + i, &d[i]))
             rc = -EFAULT;
@@ -80,7 +105,12 @@ static int64_t probe_read_str(struct vm_run *run, uint64_t dst, uint64_t size, u
     return (int64_t)size;
 }
 
-static bool is_user(uint64_t addr) { return addr < TASK_SIZE_MAX; }
+/* bpf_probe_read_compat: user below TASK_SIZE, and the context is kernel
+ * memory whatever its host address */
+static bool is_user(struct vm_run *run, uint64_t addr)
+{
+    return addr < TASK_SIZE_MAX && !near_ctx(helper_cc(run), addr);
+}
 
 HELPER_FN(probe_read_user) { return (uint64_t)probe_read(run, r1, r2, r3, true); }
 HELPER_FN(probe_read_kernel) { return (uint64_t)probe_read(run, r1, r2, r3, false); }
@@ -92,8 +122,8 @@ HELPER_FN(probe_read_kernel_str)
 {
     return (uint64_t)probe_read_str(run, r1, r2, r3, false);
 }
-HELPER_FN(probe_read) { return (uint64_t)probe_read(run, r1, r2, r3, is_user(r3)); }
+HELPER_FN(probe_read) { return (uint64_t)probe_read(run, r1, r2, r3, is_user(run, r3)); }
 HELPER_FN(probe_read_str)
 {
-    return (uint64_t)probe_read_str(run, r1, r2, r3, is_user(r3));
+    return (uint64_t)probe_read_str(run, r1, r2, r3, is_user(run, r3));
 }

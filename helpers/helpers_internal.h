@@ -123,6 +123,8 @@ struct helper_call_ctx {
     const struct helper_trace_mem *mem;
     size_t n_mem;
     uint64_t cookie;
+    const uint8_t *trace_ctx;  /* the event's context: kernel memory to probe reads */
+    size_t trace_ctx_len;
 };
 
 static inline struct helper_call_ctx *helper_cc(struct vm_run *run)

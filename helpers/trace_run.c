@@ -107,6 +107,8 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
     cc->mem = ev->mem;
     cc->n_mem = ev->n_mem;
     cc->cookie = ev->cookie;
+    cc->trace_ctx = ctx;
+    cc->trace_ctx_len = ctx_size;
 
     vm_run_init(run, prog->vm);
     run->user = cc;

@@ -309,13 +309,32 @@ static const char *section_tracepoint(const char *section)
     return NULL;
 }
 
+/* A __data_loc field given as a string: the bytes and a NUL after the
+ * record's fixed part (at *dyn), the field the u32 (length << 16 | offset)
+ * the kernel's __assign_str writes. */
+static int put_data_loc(const struct helper_tp_field *f, const struct ts_event_kv *kv,
+                        uint8_t *rec, size_t *dyn, char *err, size_t errlen)
+{
+    size_t len = strlen(kv->value) + 1;
+    if (f->size != 4 || *dyn + len > HELPER_TP_RECORD_MAX || len > 0xffff)
+        return ev_fail(err, errlen, kv->line, "event.fields.%s: does not fit the record",
+                       kv->name);
+    memcpy(rec + *dyn, kv->value, len);
+    uint32_t loc = (uint32_t)len << 16 | (uint32_t)*dyn;
+    memcpy(rec + f->offset, &loc, 4);
+    *dyn += len;
+    return 0;
+}
+
 /* One tracepoint field from its text: a number that fits the field's size
- * (negative ones when the field is signed, or as two's complement), or a
- * string for a char array. */
+ * (negative ones when the field is signed, or as two's complement), a
+ * string for a char array, or for a __data_loc field (its string). */
 static int put_field(const struct helper_tp_field *f, const struct ts_event_kv *kv,
-                     const char *tp, uint8_t *rec, char *err, size_t errlen)
+                     const char *tp, uint8_t *rec, size_t *dyn, char *err, size_t errlen)
 {
     uint64_t u;
+    if (!strncmp(f->type, "__data_loc ", 11) && (kv->quoted || !parse_int(kv->value, &u)))
+        return put_data_loc(f, kv, rec, dyn, err, errlen);
     /* char comm[16]: a string; a __data_loc field is its offset/length word */
     if (f->array && (kv->quoted || !parse_int(kv->value, &u))) {
         size_t len = strlen(kv->value);
@@ -364,7 +383,7 @@ static int build_tracepoint(const struct ts_event *ev, const char *section, cons
     if (rc)
         return ev_fail(err, errlen, ev->line, "event: %s", e);
     const char *name = tp ? tp : fmt.name;
-    b->ctx_size = fmt.size > 8 ? fmt.size : 8;
+    size_t dyn = fmt.size > 8 ? fmt.size : 8; /* where __data_loc strings go */
     for (size_t i = 0; !rc && i < ev->n_fields; i++) {
         const struct ts_event_kv *kv = &ev->fields[i];
         const struct helper_tp_field *f = helper_tp_format_field(&fmt, kv->name);
@@ -377,7 +396,7 @@ static int build_tracepoint(const struct ts_event *ev, const char *section, cons
                          "fields: %s)", kv->name, name, helper_sb_str(&known));
             helper_sb_free(&known);
         } else {
-            rc = put_field(f, kv, name, b->ctx, err, errlen);
+            rc = put_field(f, kv, name, b->ctx, &dyn, err, errlen);
         }
     }
     /* the header as the kernel fills it: the event id and the task's pid */
@@ -395,6 +414,7 @@ static int build_tracepoint(const struct ts_event *ev, const char *section, cons
         if (f && f->size <= 4 && !given && ev->has_task)
             memcpy(b->ctx + f->offset, &ev->task.pid, f->size);
     }
+    b->ctx_size = dyn;
     helper_tp_format_free(&fmt);
     return rc;
 }

@@ -353,3 +353,27 @@ Test(cli_trace, tracepoint_fields_are_laid_out_by_the_format)
     }
     free(b);
 }
+
+/* A __data_loc field given as a string: after the fixed part, the field
+ * (length << 16 | offset) as __assign_str writes it. */
+Test(cli_trace, data_loc_strings_follow_the_record)
+{
+    char err[512];
+    static const char text[] = "{fields: {filename: /bin/ls, pid: 3}}";
+    struct ynode *y = ytree_load(text, sizeof text - 1, err, sizeof err);
+    cr_assert_not_null(y, "%s", err);
+    struct ts_event ev;
+    cr_assert_eq(ts_event_parse(y, &ev, err, sizeof err), 0, "%s", err);
+    struct ts_event_built *b = malloc(sizeof *b);
+    cr_assert_eq(ts_event_build(&ev, BPF_PROG_TYPE_TRACEPOINT, "tp/sched/sched_process_exec",
+                                "../corpus/tracepoints/sched/sched_process_exec.format", b, err,
+                                sizeof err), 0, "%s", err);
+    uint32_t loc;
+    memcpy(&loc, b->ctx + 8, 4);
+    cr_expect_eq(loc, 8u << 16 | 20u, "loc 0x%x", loc);
+    cr_expect_str_eq((const char *)b->ctx + 20, "/bin/ls");
+    cr_expect_eq(b->ctx_size, 28);
+    ts_event_free(&ev);
+    ytree_free(y);
+    free(b);
+}

@@ -338,7 +338,7 @@ Test(trace_format, parses_the_tracefs_syntax)
  * with tracefs's when this machine has it. */
 Test(trace_format, shipped_formats_match_the_host)
 {
-    static const char *const tps[] = {"syscalls/sys_enter_kill"};
+    static const char *const tps[] = {"syscalls/sys_enter_kill", "sched/sched_process_exec"};
     for (size_t i = 0; i < sizeof tps / sizeof tps[0]; i++) {
         struct helper_tp_format host, ours;
         char err[512], path[256];
@@ -420,7 +420,7 @@ static struct helper_env *open_mode(struct vm_object *obj, int mode, const char 
 
 Test(trace_soundness, corpus_tracing_programs_agree_on_random_events, .timeout = 300)
 {
-    static const char *const objs[] = {"trace_kill", "kprobe_open", "rawtp_syscalls"};
+    static const char *const objs[] = {"trace_kill", "kprobe_open", "rawtp_syscalls", "tp_exec"};
     unsigned runs = 0;
     for (size_t o = 0; o < sizeof objs / sizeof objs[0]; o++) {
         char path[256], err[512];

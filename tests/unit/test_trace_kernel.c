@@ -131,7 +131,7 @@ Test(trace_kernel, raw_tp_runs_agree_with_the_kernel, .timeout = 120)
  * differential (the kernel cannot run them on a chosen event). */
 Test(trace_kernel, tracing_corpus_programs_load_in_both, .timeout = 120)
 {
-    static const char *const objs[] = {"trace_kill", "kprobe_open", "rawtp_syscalls"};
+    static const char *const objs[] = {"trace_kill", "kprobe_open", "rawtp_syscalls", "tp_exec"};
     for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
         char path[256], err[512];
         snprintf(path, sizeof path, CORPUS "%s.o", objs[i]);
