@@ -362,6 +362,107 @@ Test(trace_format, shipped_formats_match_the_host)
     }
 }
 
+/* The member offsets of struct `name` in the running kernel's BTF
+ * (/sys/kernel/btf/vmlinux): a small reader of the BTF type section, enough
+ * to find a struct by name. Returns the member count (0: not found or no
+ * BTF), names into names[i] (static storage of the loaded file). */
+#define BTF_MAX_MEMBERS 16
+static unsigned kernel_struct(const char *name, const char *names[], uint32_t offs[])
+{
+    static uint8_t *btf;
+    static size_t len;
+    if (!btf) {
+        FILE *f = fopen("/sys/kernel/btf/vmlinux", "rb");
+        if (!f)
+            return 0;
+        size_t cap = 1 << 20;
+        btf = malloc(cap);
+        size_t n;
+        while (btf && (n = fread(btf + len, 1, cap - len, f)) > 0)
+            if ((len += n) == cap)
+                btf = realloc(btf, cap *= 2);
+        fclose(f);
+        if (!btf)
+            return 0;
+    }
+    struct {
+        uint16_t magic;
+        uint8_t version, flags;
+        uint32_t hdr_len, type_off, type_len, str_off, str_len;
+    } h;
+    if (len < sizeof h)
+        return 0;
+    memcpy(&h, btf, sizeof h);
+    if (h.magic != 0xeB9F)
+        return 0;
+    const uint8_t *types = btf + h.hdr_len + h.type_off;
+    const char *strs = (const char *)btf + h.hdr_len + h.str_off;
+    for (size_t p = 0; p + 12 <= h.type_len;) {
+        uint32_t t[3];
+        memcpy(t, types + p, 12);
+        unsigned kind = (t[1] >> 24) & 0x1f, vlen = t[1] & 0xffff;
+        bool kflag = t[1] >> 31;
+        p += 12;
+        /* the bytes after the header, per kind (include/uapi/linux/btf.h) */
+        size_t extra = kind == 1 || kind == 14 || kind == 17 ? 4 : kind == 3 ? 12
+                       : kind == 4 || kind == 5 ? vlen * 12u : kind == 6 || kind == 13 ? vlen * 8u
+                       : kind == 15 ? vlen * 12u : kind == 19 ? vlen * 12u : 0;
+        if ((kind == 4) && !strcmp(strs + t[0], name)) {
+            unsigned n = 0;
+            for (unsigned i = 0; i < vlen && n < BTF_MAX_MEMBERS; i++, n++) {
+                uint32_t m[3];
+                memcpy(m, types + p + 12 * i, 12);
+                names[n] = strs + m[0];
+                offs[n] = (kflag ? m[2] & 0xffffff : m[2]) / 8;
+            }
+            return n;
+        }
+        p += extra;
+    }
+    return 0;
+}
+
+/* Without tracefs, the running kernel's BTF still has the records'
+ * structs: the shipped formats' offsets against them. */
+Test(trace_format, shipped_formats_match_the_kernels_btf)
+{
+    const char *names[BTF_MAX_MEMBERS];
+    uint32_t offs[BTF_MAX_MEMBERS];
+    unsigned n = kernel_struct("trace_entry", names, offs);
+    if (!n) {
+        printf("SKIP: no kernel BTF (/sys/kernel/btf/vmlinux): the shipped formats are not "
+               "checked against it\n");
+        return;
+    }
+    struct helper_tp_format f;
+    char err[256];
+    /* the common header: struct trace_entry {type, flags, preempt_count, pid} */
+    cr_assert_eq(helper_tp_format_load("../corpus/tracepoints/syscalls/sys_enter_kill.format", &f,
+                                       err, sizeof err), 0, "%s", err);
+    cr_assert_eq(n, 4);
+    static const char *const common[] = {"common_type", "common_flags", "common_preempt_count",
+                                         "common_pid"};
+    for (unsigned i = 0; i < 4; i++)
+        cr_expect_eq(helper_tp_format_field(&f, common[i])->offset, offs[i], "%s", common[i]);
+    /* syscall entry records: struct syscall_trace_enter {ent, nr, args[]} */
+    n = kernel_struct("syscall_trace_enter", names, offs);
+    cr_assert_eq(n, 3);
+    cr_expect_eq(helper_tp_format_field(&f, "__syscall_nr")->offset, offs[1]);
+    cr_expect_eq(helper_tp_format_field(&f, "pid")->offset, offs[2]);
+    cr_expect_eq(helper_tp_format_field(&f, "sig")->offset, offs[2] + 8);
+    helper_tp_format_free(&f);
+    /* struct trace_event_raw_sched_process_exec {ent, __data_loc_filename, pid, old_pid} */
+    cr_assert_eq(helper_tp_format_load("../corpus/tracepoints/sched/sched_process_exec.format", &f,
+                                       err, sizeof err), 0, "%s", err);
+    n = kernel_struct("trace_event_raw_sched_process_exec", names, offs);
+    cr_assert_geq(n, 4);
+    cr_expect_str_eq(names[1], "__data_loc_filename");
+    cr_expect_eq(helper_tp_format_field(&f, "filename")->offset, offs[1]);
+    cr_expect_eq(helper_tp_format_field(&f, "pid")->offset, offs[2]);
+    cr_expect_eq(helper_tp_format_field(&f, "old_pid")->offset, offs[3]);
+    helper_tp_format_free(&f);
+}
+
 /* ----------------------------------------------------------- soundness */
 
 static uint64_t rnd(uint64_t *s)
