@@ -11,8 +11,9 @@
  *     longer; size 0 returns 0; bytes after the NUL are left alone;
  *   - the legacy helpers pick user or kernel by the address (below
  *     TASK_SIZE: user), as x86's bpf_probe_read_compat does;
- *   - the event's context is kernel memory (a tracepoint's __data_loc
- *     strings are read at ctx + offset), whatever its host address. */
+ *   - the event's context, the stack, map values and the packet are kernel
+ *     memory (a tracepoint's __data_loc strings are read at ctx + offset),
+ *     whatever their host addresses. */
 #include "helpers/helper_fns.h"
 
 #include <errno.h>
@@ -28,6 +29,23 @@ static bool in_ctx(const struct helper_call_ctx *cc, uint64_t addr)
 {
     uintptr_t base = (uintptr_t)cc->trace_ctx;
     return cc->trace_ctx && addr >= base && addr - base < cc->trace_ctx_len;
+}
+
+/* The run's own memory: its stack, packet, map values (not an accessor-
+ * backed ctx). All of it is kernel memory to a probe read, as in the
+ * kernel; checked by bounds whatever the run's mode, never by deref. */
+static bool run_memory(const struct vm_run *run, uint64_t addr, uint64_t size)
+{
+    uintptr_t lo = (uintptr_t)run->stack;
+    if (size <= sizeof(run->stack) && addr >= lo && addr - lo <= sizeof(run->stack) - size)
+        return true;
+    for (uint32_t i = 0; i < run->n_regions; i++) {
+        const struct vm_region *r = &run->regions[i];
+        if (!(r->flags & VM_REGION_CTX) && (r->flags & VM_REGION_READ) && addr >= r->start &&
+            size <= r->end - r->start && addr - r->start <= r->end - r->start - size)
+            return true;
+    }
+    return false;
 }
 
 /* ctx + a 16-bit __data_loc offset: a kernel address even past the
@@ -71,6 +89,14 @@ static int64_t probe_read(struct vm_run *run, uint64_t dst, uint64_t size, uint6
         return 0;
     const struct helper_call_ctx *cc = helper_cc(run);
     uint8_t *d = (uint8_t *)(uintptr_t)dst;
+    if (size && run_memory(run, src, size)) {
+        if (user) {
+            memset(d, 0, size);
+            return -EFAULT;
+        }
+        memmove(d, (const void *)(uintptr_t)src, size);
+        return 0;
+    }
     int rc = addr_check(cc, src, size, user);
     for (uint64_t i = 0; !rc && i < size; i++)
         if (!mem_byte(cc, src + i, &d[i]))
@@ -90,11 +116,13 @@ static int64_t probe_read_str(struct vm_run *run, uint64_t dst, uint64_t size, u
     const struct helper_call_ctx *cc = helper_cc(run);
     uint8_t *d = (uint8_t *)(uintptr_t)dst;
     /* the string may end anywhere: the address rule applies to its first byte */
-    int rc = addr_check(cc, src, 1, user);
+    bool own = run_memory(run, src, 1);
+    int rc = own ? (user ? -EFAULT : 0) : addr_check(cc, src, 1, user);
     for (uint64_t i = 0; !rc && i < size; i++) {
-        if (!mem_byte(cc, src + i, &d[i]))
+        uint8_t c;
+        if (own ? !run_memory(run, src + i, 1) : !mem_byte(cc, src + i, &c))
             rc = -EFAULT;
-        else if (!d[i])
+        else if ((d[i] = own ? *(const uint8_t *)(uintptr_t)(src + i) : c) == 0)
             return (int64_t)i + 1;
     }
     if (rc) {
@@ -109,7 +137,7 @@ static int64_t probe_read_str(struct vm_run *run, uint64_t dst, uint64_t size, u
  * memory whatever its host address */
 static bool is_user(struct vm_run *run, uint64_t addr)
 {
-    return addr < TASK_SIZE_MAX && !near_ctx(helper_cc(run), addr);
+    return addr < TASK_SIZE_MAX && !near_ctx(helper_cc(run), addr) && !run_memory(run, addr, 1);
 }
 
 HELPER_FN(probe_read_user) { return (uint64_t)probe_read(run, r1, r2, r3, true); }

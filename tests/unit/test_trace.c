@@ -245,6 +245,41 @@ Test(trace_probe, reads_follow_the_kernel)
     cr_expect_eq(probe(BPF_FUNC_probe_read_kernel, 4, 0xffff888000000000ull, NULL, 0, b), -EFAULT);
 }
 
+/* The program's own memory (here its stack) is kernel memory: kernel and
+ * legacy reads of it work, user reads fail. */
+Test(trace_probe, own_memory_is_kernel_memory)
+{
+    static const struct {
+        uint32_t helper;
+        int32_t rc;
+    } cases[] = {
+        {BPF_FUNC_probe_read_kernel, 0}, {BPF_FUNC_probe_read, 0},
+        {BPF_FUNC_probe_read_user, -EFAULT}, {BPF_FUNC_probe_read_kernel_str, 8},
+        {BPF_FUNC_probe_read_user_str, -EFAULT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "r1 = 0x0011223344556677 ll\n*(u64 *)(r10 -32) = r1\n"
+                 "r1 = 0\n*(u64 *)(r10 -24) = r1\n"
+                 "r1 = r10\nr1 += -16\nr2 = 16\nr3 = r10\nr3 += -32\ncall %u\n"
+                 "r6 = r0\nr0 = *(u64 *)(r10 -16)\nif r6 == 0 goto +1\nr0 = r6\nexit\n",
+                 cases[i].helper);
+        struct tenv t;
+        tenv_asm(&t, BPF_PROG_TYPE_KPROBE, text, i % 2 == 0);
+        struct helper_trace_event ev = {0};
+        char err[512];
+        struct helper_test_run tr = {.repeat = 1};
+        cr_assert_eq(helper_trace_run(t.prog, &ev, &tr, err, sizeof err), 0, "%s", err);
+        if (cases[i].rc == 0)
+            cr_expect_eq(tr.retval, 0x44556677u, "case %zu: 0x%x", i, tr.retval);
+        else
+            cr_expect_eq((int32_t)tr.retval, cases[i].rc, "case %zu: %d", i, (int32_t)tr.retval);
+        helper_test_run_free(&tr);
+        tenv_free(&t);
+    }
+}
+
 Test(trace_probe, task_identity_is_the_events)
 {
     struct tenv t;
