@@ -334,6 +334,15 @@ int helper_tp_format_host(const char *tp, struct helper_tp_format *fmt, char *er
 const struct helper_tp_field *helper_tp_format_field(const struct helper_tp_format *fmt,
                                                      const char *name);
 void helper_tp_format_free(struct helper_tp_format *fmt);
+/* Set field `name` of a record (rec: HELPER_TP_RECORD_MAX bytes) from
+ * text: a number that fits the field (negative ones too); for a char[N]
+ * field a string; for a __data_loc field a string stored at *dyn (start it
+ * at fmt->size; it moves past the string) and the field set to
+ * length << 16 | offset, as __assign_str does. `quoted`: the text is a
+ * string even if it reads as a number. -ENOENT for no such field, -EINVAL
+ * otherwise ("NAME: why"). */
+int helper_tp_record_set(const struct helper_tp_format *fmt, const char *name, const char *value,
+                         bool quoted, uint8_t *rec, size_t *dyn, char *err, size_t errlen);
 
 /* The network bpf_fib_lookup answers from (devices, routes, neighbours):
  * given by the user, borrowed by the environment (keep it alive). */

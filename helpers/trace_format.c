@@ -224,6 +224,71 @@ const struct helper_tp_field *helper_tp_format_field(const struct helper_tp_form
     return NULL;
 }
 
+/* An integer, negative ones as two's complement. */
+static bool parse_int(const char *s, uint64_t *out)
+{
+    int64_t i;
+    if (helper_parse_u64(s, out))
+        return true;
+    if (helper_parse_i64(s, &i)) {
+        *out = (uint64_t)i;
+        return true;
+    }
+    return false;
+}
+
+/* A __data_loc string: the bytes and a NUL after the record's fixed part
+ * (at *dyn), the field the u32 (length << 16 | offset) __assign_str writes. */
+static int set_data_loc(const struct helper_tp_field *f, const char *value, uint8_t *rec,
+                        size_t *dyn, char *err, size_t errlen)
+{
+    size_t len = strlen(value) + 1;
+    if (f->size != 4 || *dyn + len > HELPER_TP_RECORD_MAX || len > 0xffff)
+        return fmt_err(err, errlen, "%s: does not fit the record", f->name);
+    memcpy(rec + *dyn, value, len);
+    uint32_t loc = (uint32_t)len << 16 | (uint32_t)*dyn;
+    memcpy(rec + f->offset, &loc, 4);
+    *dyn += len;
+    return 0;
+}
+
+int helper_tp_record_set(const struct helper_tp_format *fmt, const char *name, const char *value,
+                         bool quoted, uint8_t *rec, size_t *dyn, char *err, size_t errlen)
+{
+    const struct helper_tp_field *f = helper_tp_format_field(fmt, name);
+    if (!f) {
+        snprintf(err, errlen, "%s: no such field", name);
+        return -ENOENT;
+    }
+    uint64_t u;
+    bool number = !quoted && parse_int(value, &u);
+    if (!strncmp(f->type, "__data_loc ", 11) && !number)
+        return set_data_loc(f, value, rec, dyn, err, errlen);
+    if (f->array && !number) { /* char comm[16]: the rest of the field stays 0 */
+        size_t len = strlen(value);
+        if (len > f->size)
+            return fmt_err(err, errlen, "%s: '%s' is %zu bytes, the field (%s) holds %u", name,
+                           value, len, f->type, f->size);
+        memcpy(rec + f->offset, value, len);
+        return 0;
+    }
+    if (!parse_int(value, &u))
+        return fmt_err(err, errlen, "%s: '%s' is not a number", name, value);
+    if (f->size > 8)
+        return fmt_err(err, errlen, "%s: a %u-byte field takes a string, not a number", name,
+                       f->size);
+    if (f->size < 8) {
+        /* fits unsigned, or is a negative number sign-extended from the field */
+        uint64_t hi = u >> (8 * f->size);
+        bool neg_fits = hi == ~0ull >> (8 * f->size) && (u >> (8 * f->size - 1) & 1);
+        if (hi && !neg_fits)
+            return fmt_err(err, errlen, "%s: %s does not fit the field (%s, %u bytes)", name,
+                           value, f->type, f->size);
+    }
+    memcpy(rec + f->offset, &u, f->size); /* little-endian host */
+    return 0;
+}
+
 void helper_tp_format_free(struct helper_tp_format *fmt)
 {
     free(fmt->fields);

@@ -309,62 +309,6 @@ static const char *section_tracepoint(const char *section)
     return NULL;
 }
 
-/* A __data_loc field given as a string: the bytes and a NUL after the
- * record's fixed part (at *dyn), the field the u32 (length << 16 | offset)
- * the kernel's __assign_str writes. */
-static int put_data_loc(const struct helper_tp_field *f, const struct ts_event_kv *kv,
-                        uint8_t *rec, size_t *dyn, char *err, size_t errlen)
-{
-    size_t len = strlen(kv->value) + 1;
-    if (f->size != 4 || *dyn + len > HELPER_TP_RECORD_MAX || len > 0xffff)
-        return ev_fail(err, errlen, kv->line, "event.fields.%s: does not fit the record",
-                       kv->name);
-    memcpy(rec + *dyn, kv->value, len);
-    uint32_t loc = (uint32_t)len << 16 | (uint32_t)*dyn;
-    memcpy(rec + f->offset, &loc, 4);
-    *dyn += len;
-    return 0;
-}
-
-/* One tracepoint field from its text: a number that fits the field's size
- * (negative ones when the field is signed, or as two's complement), a
- * string for a char array, or for a __data_loc field (its string). */
-static int put_field(const struct helper_tp_field *f, const struct ts_event_kv *kv,
-                     const char *tp, uint8_t *rec, size_t *dyn, char *err, size_t errlen)
-{
-    uint64_t u;
-    if (!strncmp(f->type, "__data_loc ", 11) && (kv->quoted || !parse_int(kv->value, &u)))
-        return put_data_loc(f, kv, rec, dyn, err, errlen);
-    /* char comm[16]: a string; a __data_loc field is its offset/length word */
-    if (f->array && (kv->quoted || !parse_int(kv->value, &u))) {
-        size_t len = strlen(kv->value);
-        if (len > f->size)
-            return ev_fail(err, errlen, kv->line,
-                           "event.fields.%s: '%s' is %zu bytes, the field (%s) holds %u", kv->name,
-                           kv->value, len, f->type, f->size);
-        memcpy(rec + f->offset, kv->value, len); /* the rest of the field stays 0 */
-        return 0;
-    }
-    if (!parse_int(kv->value, &u))
-        return ev_fail(err, errlen, kv->line, "event.fields.%s: '%s' is not a number", kv->name,
-                       kv->value);
-    if (f->size > 8)
-        return ev_fail(err, errlen, kv->line,
-                       "event.fields.%s: a %u-byte field of %s takes a string, not a number",
-                       kv->name, f->size, tp);
-    if (f->size < 8) {
-        uint64_t hi = u >> (8 * f->size);
-        uint64_t all = ~0ull >> (64 - 8 * (8 - f->size));
-        bool neg_fits = hi == all && (u >> (8 * f->size - 1) & 1);
-        if (hi && !neg_fits)
-            return ev_fail(err, errlen, kv->line,
-                           "event.fields.%s: %s does not fit the field (%s, %u bytes)", kv->name,
-                           kv->value, f->type, f->size);
-    }
-    memcpy(rec + f->offset, &u, f->size); /* little-endian host */
-    return 0;
-}
-
 static int build_tracepoint(const struct ts_event *ev, const char *section, const char *fmt_path,
                             struct ts_event_built *b, char *err, size_t errlen)
 {
@@ -396,7 +340,10 @@ static int build_tracepoint(const struct ts_event *ev, const char *section, cons
                          "fields: %s)", kv->name, name, helper_sb_str(&known));
             helper_sb_free(&known);
         } else {
-            rc = put_field(f, kv, name, b->ctx, &dyn, err, errlen);
+            char fe[256];
+            if (helper_tp_record_set(&fmt, kv->name, kv->value, kv->quoted, b->ctx, &dyn, fe,
+                                     sizeof fe))
+                rc = ev_fail(err, errlen, kv->line, "event.fields.%s", fe);
         }
     }
     /* the header as the kernel fills it: the event id and the task's pid */
