@@ -79,6 +79,7 @@ void bpfemu_test_close(bpfemu_test *t)
     if (t->cov && t->env)
         helper_cov_add_env(t->cov, t->path, t->env, NULL, 0);
     tk_mocks_free(t);
+    tk_event_free(t);
     helper_test_run_free(&t->tr);
     helper_env_destroy(t->env);
     vm_object_free(t->obj);
@@ -608,6 +609,8 @@ struct helper_prog *helper_tk_prog(bpfemu_test *t) { return t->prog; }
 static int64_t exec_event(bpfemu_test *t, uint32_t repeat)
 {
     helper_env_clear_calls(t->env);
+    if (t->cev && t->event == tk_event_of(t))
+        tk_event_set_cpu(t, t->cpu);
     t->tr.repeat = repeat;
     char e[512];
     int rc = helper_trace_run(t->prog, t->event, &t->tr, e, sizeof e);
