@@ -614,9 +614,8 @@ static int parse_expect(struct ctx *c, const struct ynode *n, struct ts_expect *
     x->present = true;
     x->line = n->line;
     static const char *const keys[] = {"action", "return", "error", "packet", "packet_fields",
-                                       "packet_len",
-                                       "maps", "trace",
-                                       "trace_contains", "calls", "ctx", NULL};
+                                       "packet_len", "maps", "trace", "trace_contains", "calls",
+                                       "ctx", NULL};
     int rc = want(c, n, Y_MAP, "expect");
     if (!rc)
         rc = check_keys(c, n, "expect", keys);
