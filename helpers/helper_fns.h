@@ -34,7 +34,16 @@ HELPER_FN(get_numa_node_id);
 HELPER_FN(get_current_pid_tgid);
 HELPER_FN(get_current_uid_gid);
 HELPER_FN(get_current_comm);
+HELPER_FN(get_current_task);
+HELPER_FN(get_attach_cookie);
+HELPER_FN(get_current_cgroup_id);
 HELPER_FN(probe_read_kernel);
+/* probe reads of event memory (helper_probe.c) */
+HELPER_FN(probe_read_user);
+HELPER_FN(probe_read_user_str);
+HELPER_FN(probe_read_kernel_str);
+HELPER_FN(probe_read);
+HELPER_FN(probe_read_str);
 HELPER_FN(trace_printk);
 /* packets (helper_xdp.c) */
 HELPER_FN(xdp_adjust_head);

@@ -14,18 +14,43 @@ HELPER_FN(jiffies64) { return helper_cc(run)->now_ns / 4000000u; }
 HELPER_FN(get_prandom_u32) { return helper_env_next_prandom(helper_cc(run)->env) >> 32; }
 HELPER_FN(get_smp_processor_id) { return helper_cc(run)->cpu; }
 HELPER_FN(get_numa_node_id) { return 0; }
-/* The task the program runs "in": helper_env_opts (default pid = tgid =
- * 4242, uid = gid = 0, comm "bpfemu"). */
+/* The task the program runs "in": the event's (helper_trace_event.task),
+ * else helper_env_opts (default pid = tgid = 4242, uid = gid = 0, comm
+ * "bpfemu"). */
+static struct helper_task task_of(const struct helper_call_ctx *cc)
+{
+    if (cc->task)
+        return *cc->task;
+    const struct helper_env_opts *o = &cc->env->opts;
+    struct helper_task t = {.pid = o->pid, .tgid = o->tgid, .uid = o->uid, .gid = o->gid};
+    memcpy(t.comm, o->comm, sizeof t.comm);
+    return t;
+}
+
 HELPER_FN(get_current_pid_tgid)
 {
-    const struct helper_env_opts *o = &helper_cc(run)->env->opts;
-    return (uint64_t)o->tgid << 32 | o->pid;
+    struct helper_task t = task_of(helper_cc(run));
+    return (uint64_t)t.tgid << 32 | t.pid;
 }
 
 HELPER_FN(get_current_uid_gid)
 {
-    const struct helper_env_opts *o = &helper_cc(run)->env->opts;
-    return (uint64_t)o->gid << 32 | o->uid;
+    struct helper_task t = task_of(helper_cc(run));
+    return (uint64_t)t.gid << 32 | t.uid;
+}
+
+HELPER_FN(get_current_task)
+{
+    struct helper_task t = task_of(helper_cc(run));
+    return t.ptr ? t.ptr : HELPER_TASK_PTR;
+}
+
+HELPER_FN(get_attach_cookie) { return helper_cc(run)->cookie; }
+
+HELPER_FN(get_current_cgroup_id)
+{
+    struct helper_task t = task_of(helper_cc(run));
+    return t.cgroup_id ? t.cgroup_id : 1;
 }
 
 HELPER_FN(get_current_comm)
@@ -35,20 +60,14 @@ HELPER_FN(get_current_comm)
     char *buf = (char *)(uintptr_t)r1;
     if (r2 == 0)
         return (uint64_t)-EINVAL;
+    struct helper_task t = task_of(helper_cc(run));
+    /* strscpy_pad: as much as fits, NUL-terminated, zero-padded */
+    size_t n = strnlen(t.comm, sizeof t.comm - 1);
+    if (n > r2 - 1)
+        n = r2 - 1;
     memset(buf, 0, r2);
-    strncpy(buf, helper_cc(run)->env->opts.comm, r2 - 1);
+    memcpy(buf, t.comm, n);
     return 0;
-}
-
-/* There is no kernel memory here: fail cleanly, zeroing the destination as
- * the kernel does on a fault. */
-HELPER_FN(probe_read_kernel)
-{
-    if (!helper_arg_mem(run, r1, r2, true, "dst"))
-        return 0;
-    if (r2)
-        memset((void *)(uintptr_t)r1, 0, r2);
-    return (uint64_t)-EFAULT;
 }
 
 /* --------------------------------------------------------- trace_printk */

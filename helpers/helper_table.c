@@ -7,6 +7,9 @@
 /* csum_diff: the kernel's verifier refuses it for socket filters and cgroup_skb */
 #define NET (T(XDP) | T(SCHED_CLS) | T(SCHED_ACT) | T(LWT_IN) | T(LWT_OUT) | T(LWT_XMIT) | \
              T(SK_SKB) | T(SK_MSG) | T(SOCK_OPS))
+/* the tracing program types (kernel/trace/bpf_trace.c) */
+#define TRACING (T(KPROBE) | T(TRACEPOINT) | T(RAW_TRACEPOINT) | T(PERF_EVENT) | \
+                 T(RAW_TRACEPOINT_WRITABLE) | T(TRACING))
 #define A(...) {__VA_ARGS__}
 #define P(id_, fn_, ret_, args_, types_, gpl_)                                  \
     [BPF_FUNC_##id_] = {.id = BPF_FUNC_##id_, .fn = helper_fn_##fn_, .ret = HELPER_RET_##ret_, \
@@ -29,9 +32,11 @@ static const struct helper_proto protos[] = {
     P(ringbuf_submit, ringbuf_submit, VOID, A(HELPER_ARG_RINGBUF_MEM, HELPER_ARG_ANYTHING), 0, false),
     P(ringbuf_discard, ringbuf_discard, VOID, A(HELPER_ARG_RINGBUF_MEM, HELPER_ARG_ANYTHING), 0, false),
     P(ringbuf_query, ringbuf_query, INTEGER, A(HELPER_ARG_MAP, HELPER_ARG_ANYTHING), 0, false),
+    /* GPL-only in every program type (bpf_perf_event_output_proto and the
+     * skb/xdp event_output protos) */
     P(perf_event_output, perf_event_output, INTEGER,
       A(HELPER_ARG_CTX, HELPER_ARG_MAP, HELPER_ARG_ANYTHING, HELPER_ARG_MEM, HELPER_ARG_SIZE_OR_ZERO),
-      0, false),
+      0, true),
     P(tail_call, tail_call, INTEGER, A(HELPER_ARG_CTX, HELPER_ARG_MAP, HELPER_ARG_ANYTHING), 0, false),
     P(spin_lock, spin_lock, VOID, A(HELPER_ARG_SPIN_LOCK), 0, false),
     P(spin_unlock, spin_unlock, VOID, A(HELPER_ARG_SPIN_LOCK), 0, false),
@@ -45,8 +50,23 @@ static const struct helper_proto protos[] = {
     P(get_current_pid_tgid, get_current_pid_tgid, INTEGER, A(HELPER_ARG_NONE), 0, false),
     P(get_current_uid_gid, get_current_uid_gid, INTEGER, A(HELPER_ARG_NONE), 0, false),
     P(get_current_comm, get_current_comm, INTEGER, A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE), 0, false),
+    P(get_current_task, get_current_task, INTEGER, A(HELPER_ARG_NONE), 0, true),
+    P(get_current_cgroup_id, get_current_cgroup_id, INTEGER, A(HELPER_ARG_NONE), 0, false),
+    P(get_attach_cookie, get_attach_cookie, INTEGER, A(HELPER_ARG_CTX),
+      T(KPROBE) | T(TRACEPOINT) | T(RAW_TRACEPOINT) | T(PERF_EVENT) | T(TRACING), false),
     P(probe_read_kernel, probe_read_kernel, INTEGER,
       A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    P(probe_read_user, probe_read_user, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    P(probe_read_user_str, probe_read_user_str, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    P(probe_read_kernel_str, probe_read_kernel_str, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), 0, true),
+    /* the legacy probe reads are bpf_tracing_func_proto's only */
+    P(probe_read, probe_read, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), TRACING, true),
+    P(probe_read_str, probe_read_str, INTEGER,
+      A(HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE_OR_ZERO, HELPER_ARG_ANYTHING), TRACING, true),
     P(trace_printk, trace_printk, INTEGER,
       A(HELPER_ARG_MEM, HELPER_ARG_SIZE, HELPER_ARG_ANYTHING, HELPER_ARG_ANYTHING, HELPER_ARG_ANYTHING),
       0, true),

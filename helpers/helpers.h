@@ -200,6 +200,7 @@ struct helper_verdict {
     int error_pc;              /* -1 when none */
     char error[256];           /* the verifier's error line */
     uint32_t insns_processed;
+    uint32_t max_ctx_offset;   /* accepted: the end of the furthest ctx byte accessed */
 };
 int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen);
 const struct helper_verdict *helper_prog_verdict(const struct helper_prog *prog);
@@ -302,6 +303,95 @@ struct helper_test_run {
 int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *err,
                     size_t errlen);
 void helper_test_run_free(struct helper_test_run *tr);
+
+/* ------------------------------------------------------------- tracing ----
+ * Kprobe, tracepoint and raw tracepoint programs run on synthetic events
+ * (helpers/trace_run.c, ctx_trace.c, trace_format.c, helper_probe.c). */
+
+#define HELPER_TP_RECORD_MAX 8192u /* PERF_MAX_TRACE_SIZE: a tracepoint ctx's extent */
+#define HELPER_RAW_TP_ARGS   12u   /* MAX_BPF_FUNC_ARGS: a raw tracepoint's u64 args */
+
+/* The task an event fires in (bpf_get_current_pid_tgid / _uid_gid / _comm). */
+struct helper_task {
+    uint32_t pid, tgid, uid, gid;
+    char comm[16];
+    uint64_t ptr;              /* bpf_get_current_task (0: HELPER_TASK_PTR) */
+    uint64_t cgroup_id;        /* bpf_get_current_cgroup_id (0: 1, the root cgroup's) */
+};
+/* bpf_get_current_task when no event gives one: a kernel address, so that
+ * bpf_probe_read_kernel of it behaves as a read of (unmapped) task memory */
+#define HELPER_TASK_PTR 0xffff888000100000ull
+/* Memory that bpf_probe_read_* may read during an event: `len` bytes at
+ * address `addr` (user memory below 0x7ffffffff000, kernel memory from
+ * 0xffff800000000000). Regions must not overlap; everything else is
+ * unmapped. */
+struct helper_trace_mem {
+    uint64_t addr;
+    const uint8_t *data;
+    size_t len;
+};
+struct helper_trace_event {
+    const void *ctx;           /* pt_regs / the tracepoint record / u64 args */
+    size_t ctx_size;           /* at most helper_trace_ctx_size; the rest reads 0 */
+    const struct helper_task *task; /* NULL: the environment's (helper_env_opts) */
+    uint64_t now_ns;           /* bpf_ktime_get_ns; 0: the environment's stepping clock */
+    const struct helper_trace_mem *mem;
+    size_t n_mem;
+    uint32_t cpu;
+    uint64_t cookie;           /* bpf_get_attach_cookie (the attachment's BPF cookie) */
+};
+bool helper_prog_type_is_trace(uint32_t prog_type);
+/* "kprobe", "tracepoint", "raw tracepoint", or NULL for other types. */
+const char *helper_trace_type_name(uint32_t prog_type);
+/* The context region's size: 168 (pt_regs), 8192, 96. */
+size_t helper_trace_ctx_size(uint32_t prog_type);
+/* Run a tracing program on one event (tr->repeat times; the outputs of
+ * struct helper_test_run: retval, trace, insns_executed). Ring buffer and
+ * perf records stay in their maps. -EINVAL for a program of another type
+ * or a bad event, a fault's errno otherwise (message in err). */
+int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *ev,
+                     struct helper_test_run *tr, char *err, size_t errlen);
+/* The offset in x86-64 struct pt_regs of a register named as the kernel
+ * (di), the uapi (rdi) or bpf_tracing.h (parm1..parm6, ret/rc, fp) name
+ * it, or -1. */
+int helper_kprobe_reg_offset(const char *name);
+
+/* A tracepoint's format file (tracefs syntax). */
+struct helper_tp_field {
+    char name[64];
+    char type[64];             /* "pid_t", "unsigned char", "__data_loc char[]" */
+    uint32_t offset, size;
+    bool is_signed, common;    /* common: the common_* header fields */
+    bool array;                /* declared NAME[N] ("char comm[16]": type "char") */
+};
+struct helper_tp_format {
+    char name[128];            /* the name: line */
+    uint32_t id;
+    struct helper_tp_field *fields;
+    size_t n;
+    uint32_t size;             /* the record's size: the end of the last field */
+};
+/* -EINVAL with "line N: why" (load: "PATH: line N: why"). */
+int helper_tp_format_parse(const char *text, struct helper_tp_format *fmt, char *err,
+                           size_t errlen);
+int helper_tp_format_load(const char *path, struct helper_tp_format *fmt, char *err,
+                          size_t errlen);
+/* The host's format of tracepoint "CATEGORY/NAME" from tracefs
+ * (/sys/kernel/tracing or /sys/kernel/debug/tracing); -ENOENT with a
+ * message saying to give a format file when there is none. */
+int helper_tp_format_host(const char *tp, struct helper_tp_format *fmt, char *err, size_t errlen);
+const struct helper_tp_field *helper_tp_format_field(const struct helper_tp_format *fmt,
+                                                     const char *name);
+void helper_tp_format_free(struct helper_tp_format *fmt);
+/* Set field `name` of a record (rec: HELPER_TP_RECORD_MAX bytes) from
+ * text: a number that fits the field (negative ones too); for a char[N]
+ * field a string; for a __data_loc field a string stored at *dyn (start it
+ * at fmt->size; it moves past the string) and the field set to
+ * length << 16 | offset, as __assign_str does. `quoted`: the text is a
+ * string even if it reads as a number. -ENOENT for no such field, -EINVAL
+ * otherwise ("NAME: why"). */
+int helper_tp_record_set(const struct helper_tp_format *fmt, const char *name, const char *value,
+                         bool quoted, uint8_t *rec, size_t *dyn, char *err, size_t errlen);
 
 /* The network bpf_fib_lookup answers from (devices, routes, neighbours):
  * given by the user, borrowed by the environment (keep it alive). */
@@ -567,6 +657,10 @@ void helper_cov_totals(const struct helper_cov *c, struct helper_cov_totals *t);
  * -ENOENT when no instruction maps to it. */
 int helper_cov_line(const struct helper_cov *c, const char *file, uint32_t line, uint64_t *count);
 
+/* The BTF id of struct `name` ("kill_event" or "struct kill_event") in the
+ * object, or 0: ring buffer and perf records are typed by name. */
+uint32_t helper_btf_struct_id(const struct vm_object *obj, const char *name);
+
 /* The YAML test runner's way into a bpfemu_test (include/bpfemu_test.h,
  * helpers/testkit.c): the text calls, with fields already split. Return
  * values as bpfemu_test_*; messages in bpfemu_test_error. */
@@ -585,11 +679,22 @@ int helper_tk_ctx(struct bpfemu_test *t, const struct helper_tfields *fs);
 /* skb->sk's fields for the next runs (NULL or none: the test run's dummy
  * socket); keys as helper_socket_parse. */
 int helper_tk_socket(struct bpfemu_test *t, const struct helper_tfields *fs);
+/* Tracing programs: the runs that follow run on this event (borrowed: it
+ * must stay alive while it is set) instead of a packet; NULL: packets. */
+int helper_tk_event(struct bpfemu_test *t, const struct helper_trace_event *ev);
+/* The program under test (its type and section: helper_prog_info). */
+struct helper_prog *helper_tk_prog(struct bpfemu_test *t);
 /* A record of map `map` (ring buffer, queue, stack...) against fields, typed
  * by the map's value type when the sizes agree: as helper_typed_match. */
 int helper_tk_record_match(struct bpfemu_test *t, const char *map, const struct helper_tfields *fs,
                            const uint8_t *rec, size_t len, const char *what,
                            struct helper_sb *diff);
+/* The same, typed by the object's BTF struct `type` ("kill_event" or
+ * "struct kill_event"; NULL: as helper_tk_record_match), whose size must be
+ * the record's (perf records may carry up to 7 bytes of padding after it). */
+int helper_tk_record_match_type(struct bpfemu_test *t, const char *map, const char *type,
+                                const struct helper_tfields *fs, const uint8_t *rec, size_t len,
+                                const char *what, struct helper_sb *diff);
 /* 0 the output packet matches, 1 it does not (lines appended to diff). */
 int helper_tk_packet_expect(struct bpfemu_test *t, const struct helper_pktspec *s,
                             struct helper_sb *diff);

@@ -123,6 +123,14 @@ struct helper_call_ctx {
     char *trace;
     size_t trace_len, trace_cap;
     /* ringbuf records reserved and not yet submitted (for checked regions) */
+    /* tracing events (helpers/trace_run.c): the task, else the env's, and
+     * the memory probe reads see */
+    const struct helper_task *task;
+    const struct helper_trace_mem *mem;
+    size_t n_mem;
+    uint64_t cookie;
+    const uint8_t *trace_ctx;  /* the event's context: kernel memory to probe reads */
+    size_t trace_ctx_len;
 };
 
 static inline struct helper_call_ctx *helper_cc(struct vm_run *run)
@@ -161,6 +169,14 @@ bool helper_ctx_skb_direct(struct vm_run *run, const struct vm_region *r, uint32
 /* The same fields for trusted code (vm_set_ctx_layout): at most 8 entries. */
 unsigned helper_ctx_xdp_layout(struct vm_ctx_field *out);
 unsigned helper_ctx_skb_layout(struct vm_ctx_field *out);
+/* kprobe / tracepoint / raw tracepoint contexts (helpers/ctx_trace.c) */
+int helper_ctx_trace_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                            unsigned size, bool write, uint64_t *value, const char **why);
+bool helper_ctx_trace_direct(struct vm_run *run, const struct vm_region *r, uint32_t off,
+                             unsigned size, const void **ptr, unsigned *width);
+/* BPF_PROG_TEST_RUN of raw tracepoints (helpers/trace_run.c). */
+int helper_test_run_raw_tp(struct helper_prog *prog, struct helper_test_run *tr, char *err,
+                           size_t errlen);
 static inline vm_ctx_direct_fn helper_ctx_direct_for(vm_ctx_access_fn access)
 {
     return access == helper_ctx_xdp_access   ? helper_ctx_xdp_direct

@@ -196,6 +196,15 @@ int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *
     case BPF_PROG_TYPE_LWT_OUT:
     case BPF_PROG_TYPE_LWT_XMIT:
         return helper_test_run_skb(prog, tr, err, errlen);
+    case BPF_PROG_TYPE_RAW_TRACEPOINT:
+        return helper_test_run_raw_tp(prog, tr, err, errlen);
+    case BPF_PROG_TYPE_KPROBE:
+    case BPF_PROG_TYPE_TRACEPOINT:
+        /* the kernel has no test run for these (-ENOTSUPP): events do */
+        return tr_err(err, errlen, -ENOTSUP,
+                      "program '%s': the kernel cannot test-run %s programs: run it on "
+                      "events (bpfemu run --events FILE, `event:` in a test file)",
+                      prog->info->name, helper_trace_type_name(prog->prog_type));
     default:
         return tr_err(err, errlen, -ENOTSUP, "program '%s': test runs of this program type (%u) are not supported yet",
                       prog->info->name, prog->prog_type);

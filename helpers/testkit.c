@@ -79,6 +79,7 @@ void bpfemu_test_close(bpfemu_test *t)
     if (t->cov && t->env)
         helper_cov_add_env(t->cov, t->path, t->env, NULL, 0);
     tk_mocks_free(t);
+    tk_event_free(t);
     helper_test_run_free(&t->tr);
     helper_env_destroy(t->env);
     vm_object_free(t->obj);
@@ -99,6 +100,7 @@ int bpfemu_test_select(bpfemu_test *t, const char *prog)
         p = helper_env_prog(t->env, o->progs[0].name);
     if (p) {
         t->prog = p;
+        t->event = NULL;
         return 0;
     }
     char names[512];
@@ -411,17 +413,56 @@ int bpfemu_test_map_records(bpfemu_test *t, const char *name,
                    name);
 }
 
+uint32_t helper_btf_struct_id(const struct vm_object *obj, const char *name)
+{
+    if (!strncmp(name, "struct ", 7))
+        name += 7;
+    struct vm_btf_type bt;
+    /* vm_btf_type says -ENOENT past the last id, and also for ids that
+     * resolve to void (const void): stop after a long run of them */
+    for (uint32_t id = 1, misses = 0; misses < 64; id++) {
+        if (vm_btf_type(obj, id, &bt)) {
+            misses++;
+            continue;
+        }
+        misses = 0;
+        if (bt.id == id && bt.kind == VM_BTF_STRUCT && !strcmp(bt.name, name))
+            return id;
+    }
+    return 0;
+}
+
 int helper_tk_record_match(bpfemu_test *t, const char *name, const struct helper_tfields *fs,
                            const uint8_t *rec, size_t len, const char *what,
                            struct helper_sb *diff)
+{
+    return helper_tk_record_match_type(t, name, NULL, fs, rec, len, what, diff);
+}
+
+int helper_tk_record_match_type(bpfemu_test *t, const char *name, const char *type,
+                                const struct helper_tfields *fs, const uint8_t *rec, size_t len,
+                                const char *what, struct helper_sb *diff)
 {
     struct tk_map m;
     int rc = tk_map(t, name, &m);
     if (rc)
         return rc;
     struct helper_tdesc td = m.value;
-    if (!td.size || td.size != len) /* ring buffer records: their own size, no type */
+    if (type) {
+        uint32_t id = helper_btf_struct_id(t->obj, type);
+        struct vm_btf_type bt;
+        if (!id)
+            return tk_fail(t, -EINVAL, "map '%s' records: the object's BTF has no struct %s",
+                           name, type);
+        vm_btf_type(t->obj, id, &bt);
+        /* perf records come padded to 8 bytes with their u32 size header */
+        if (len < bt.size || len - bt.size >= 8)
+            return tk_fail(t, -EINVAL, "map '%s' record: %zu bytes, struct %s is %u", name, len,
+                           type, bt.size);
+        td = (struct helper_tdesc){t->obj, id, bt.size, false, false};
+    } else if (!td.size || td.size != len) { /* ring buffer records: their own size, no type */
         td = (struct helper_tdesc){t->obj, 0, (uint32_t)len, false, false};
+    }
     char e[512];
     rc = helper_typed_match(&td, fs, rec, what, diff, e, sizeof e);
     if (rc < 0)
@@ -573,11 +614,43 @@ int bpfemu_test_socket(bpfemu_test *t, const char *spec)
     return 0;
 }
 
+int helper_tk_event(bpfemu_test *t, const struct helper_trace_event *ev)
+{
+    if (ev && !helper_prog_type_is_trace(helper_prog_type(t->prog)))
+        return tk_fail(t, -EINVAL, "program '%s' is not a tracing program: it runs on packets, "
+                       "not events", helper_prog_info(t->prog)->name);
+    t->event = ev;
+    return 0;
+}
+
+struct helper_prog *helper_tk_prog(bpfemu_test *t) { return t->prog; }
+
+/* A tracing program's run: the event set with helper_tk_event. */
+static int64_t exec_event(bpfemu_test *t, uint32_t repeat)
+{
+    helper_env_clear_calls(t->env);
+    if (t->cev && t->event == tk_event_of(t))
+        tk_event_set_cpu(t, t->cpu);
+    t->tr.repeat = repeat;
+    char e[512];
+    int rc = helper_trace_run(t->prog, t->event, &t->tr, e, sizeof e);
+    if (rc)
+        return tk_fail(t, rc, "%s", e);
+    t->ran = true;
+    return t->tr.retval;
+}
+
 int64_t bpfemu_test_exec_n(bpfemu_test *t, uint32_t repeat)
 {
     helper_test_run_free(&t->tr);
     memset(&t->tr, 0, sizeof t->tr);
     t->ran = false;
+    if (t->event)
+        return exec_event(t, repeat);
+    if (helper_prog_type_is_trace(helper_prog_type(t->prog)))
+        return tk_fail(t, -EINVAL, "program '%s' is a %s program: it runs on events, not packets",
+                       helper_prog_info(t->prog)->name,
+                       helper_trace_type_name(helper_prog_type(t->prog)));
     if (!t->pkt)
         return tk_fail(t, -EINVAL, "no packet: call bpfemu_test_packet first");
     helper_env_clear_calls(t->env);

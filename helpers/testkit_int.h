@@ -41,6 +41,8 @@ struct bpfemu_test {
     } ctx;
     bool has_ctx, ctx_data_end_given;
     struct helper_socket socket; /* skb->sk's fields (socket.given: which) */
+    const struct helper_trace_event *event; /* tracing programs: the next run's (borrowed) */
+    struct tk_event *cev;      /* the C API's event (helpers/testkit_event.c), or NULL */
     struct helper_test_run tr; /* the last run */
     bool ran;
     struct tk_mock mocks[TK_MOCK_IDS];
@@ -59,6 +61,10 @@ struct tk_map {
 };
 
 int tk_fail(bpfemu_test *t, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The C API's event: built as it is filled in; freed with the test. */
+void tk_event_free(bpfemu_test *t);
+const struct helper_trace_event *tk_event_of(bpfemu_test *t);
+void tk_event_set_cpu(bpfemu_test *t, uint32_t cpu);
 int tk_map(bpfemu_test *t, const char *name, struct tk_map *m);
 int tk_encode(bpfemu_test *t, const struct helper_tdesc *td, const struct helper_tfields *fs,
               uint8_t *out, const char *what);

@@ -27,6 +27,35 @@ static int set_layout(struct helper_prog *hp)
     return vm_set_ctx_layout(hp->vm, f, n);
 }
 
+/* The end of the furthest context byte the program reads or writes: the
+ * kernel's prog->aux->max_ctx_offset, which raw tracepoint test runs check
+ * ctx_in against. */
+static uint32_t ctx_extent(const struct vm_prog *p, const uint8_t *ctx_insns)
+{
+    static const uint8_t bytes[4] = {4, 2, 1, 8}; /* BPF_W, BPF_H, BPF_B, BPF_DW */
+    uint32_t max = 0;
+    for (uint32_t i = 0; ctx_insns && i < p->len; i++) {
+        const struct bpf_insn *in = &p->insns[i];
+        if (!ctx_insns[i] || in->off < 0)
+            continue;
+        uint32_t end = (uint32_t)in->off + bytes[BPF_SIZE(in->code) >> 3];
+        if (end > max)
+            max = end;
+    }
+    return max;
+}
+
+/* The kernel's license_is_gpl_compatible (include/linux/license.h). */
+static bool license_gpl(const char *l)
+{
+    static const char *const ok[] = {"GPL", "GPL v2", "GPL and additional rights",
+                                     "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (!strcmp(l, ok[i]))
+            return true;
+    return false;
+}
+
 int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen)
 {
     struct verifier_map *maps = NULL;
@@ -51,7 +80,8 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
                                   .priv = (enum verifier_priv)priv,
                                   .maps = maps,
                                   .n_maps = n_maps,
-                                  .nr_cpus = env->opts.ncpus};
+                                  .nr_cpus = env->opts.ncpus,
+                                  .non_gpl = !license_gpl(env->obj->license)};
         struct verifier_result r;
         /* the object's code (map references by index), not the relocated
          * copy: the slots are the same, so the marks apply to hp->vm */
@@ -70,6 +100,7 @@ int helper_env_verify(struct helper_env *env, int priv, char *err, size_t errlen
             rc = -ENOMEM;
         } else if (v->accepted) {
             char jerr[VM_ERR_LEN];
+            v->max_ctx_offset = ctx_extent(hp->info->prog, r.ctx_insns);
             rc = vm_set_ctx_insns(hp->vm, r.ctx_insns);
             if (!rc)
                 rc = set_layout(hp);

@@ -98,6 +98,33 @@ int bpfemu_test_ctx(bpfemu_test *t, const char *fields);
  * close, uid 0. NULL: that socket alone (the default). */
 int bpfemu_test_socket(bpfemu_test *t, const char *spec);
 
+/* ------------------------------------------------- events (tracing)
+ * Kprobe, tracepoint and raw tracepoint programs run on a synthetic event
+ * instead of a packet (docs/tracing.md). bpfemu_test_event starts an empty
+ * one (no task given: the environment's identity; the clock steps); the
+ * calls after it fill it in, and every run after it runs on it until the
+ * next bpfemu_test_event. */
+int bpfemu_test_event(bpfemu_test *t);
+/* The task the probe fires in (bpf_get_current_pid_tgid, _uid_gid, _comm). */
+int bpfemu_test_event_task(bpfemu_test *t, uint32_t pid, uint32_t tgid, uint32_t uid,
+                           uint32_t gid, const char *comm);
+/* kprobe: a struct pt_regs register by name: "di", "rdi", "parm1".."parm6",
+ * "ret", "sp", "ip"... */
+int bpfemu_test_event_reg(bpfemu_test *t, const char *reg, uint64_t value);
+/* raw tracepoint: argument i (0..11). */
+int bpfemu_test_event_arg(bpfemu_test *t, unsigned i, uint64_t value);
+/* tracepoint: a field by name as text ("42", "-1", "bash" for a char[N]
+ * or __data_loc field), laid out by the tracepoint's format file: the
+ * one given with bpfemu_test_tracepoint_format, else tracefs's for the
+ * program's section. */
+int bpfemu_test_tracepoint_format(bpfemu_test *t, const char *path);
+int bpfemu_test_event_field(bpfemu_test *t, const char *field, const char *value);
+/* Memory bpf_probe_read_* may read (copied): user addresses below
+ * 0x7ffffffff000, kernel ones from 0xffff800000000000. */
+int bpfemu_test_event_memory(bpfemu_test *t, uint64_t addr, const void *data, size_t len);
+/* bpf_ktime_get_ns of the event's runs. */
+int bpfemu_test_event_time(bpfemu_test *t, uint64_t ns);
+
 /* ---------------------------------------------------------------- mocks
  * Helpers by name ("ktime_get_ns" or "bpf_ktime_get_ns"). A mock stays
  * until replaced or removed; sequences are per helper (each call of that

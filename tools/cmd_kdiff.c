@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -254,6 +255,14 @@ static int kdiff_main(const struct kd_opts *o)
     memset(&eo, 0, sizeof eo);
     eo.ncpus = 1;
     eo.default_prog_type = o->type;
+    /* the kernel's test runs see this process as the current task (raw
+     * tracepoints' bpf_get_current_pid_tgid...): so does bpfemu */
+    eo.task_given = true;
+    eo.pid = (uint32_t)gettid();
+    eo.tgid = (uint32_t)getpid();
+    eo.uid = getuid();
+    eo.gid = getgid();
+    prctl(PR_GET_NAME, eo.comm);
 
     if (elf) {
         /* bpfemu first: its loader's message is the clearer one for bad objects */

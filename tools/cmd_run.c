@@ -19,6 +19,8 @@ static const char run_help[] =
     "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
     "                  [--repeat N] [--interp | --jit [--jit-harden]] [--json]\n"
     "                  [--no-verify] [--priv root|bpf|unpriv]\n"
+    "       bpfemu run OBJ.o [--section S] --events FILE [--tracepoint-format F]\n"
+    "                  [--record-type MAP=STRUCT]... [--json] [--no-verify]\n"
     "       bpfemu run --cbpf EXPR | --cbpf-file F  [--data PACKET | --pcap CAP [--packet N]]\n"
     "                  [--repeat N] [--interp | --jit] [--json] [--no-verify]\n"
     "\n"
@@ -55,6 +57,18 @@ static const char run_help[] =
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
     "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
     "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
+    "  --events FILE    kprobe, tracepoint and raw tracepoint programs: run on each\n"
+    "                   synthetic event of FILE (YAML: a list of events, or\n"
+    "                   {tracepoint_format: F, events: [...]}; an event is as\n"
+    "                   `event:` in test files, docs/tracing.md), on the same maps;\n"
+    "                   per event print the retval, every ring buffer / perf event\n"
+    "                   array record (hex) and trace_printk line (--json: one\n"
+    "                   object a line: event, line, program, retval, records\n"
+    "                   [{map, hex}], trace, error)\n"
+    "  --tracepoint-format F  the tracepoint's format file (tracefs syntax); default:\n"
+    "                   the file's tracepoint_format, else tracefs's for the section\n"
+    "  --record-type MAP=STRUCT  print MAP's records as the object's BTF struct\n"
+    "                   (JSON) instead of hex (repeatable)\n"
     "  --cbpf EXPR      instead of FILE: a pcap filter expression (tcpdump's\n"
     "                   syntax, 'tcp port 80'), compiled by libpcap for Ethernet,\n"
     "                   checked and converted to eBPF as the kernel converts\n"
@@ -89,7 +103,8 @@ static const char run_help[] =
 enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
-    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE, OPT_SOCKET,
+    OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE,
+    OPT_SOCKET, OPT_EVENTS, OPT_TP_FORMAT, OPT_RECORD_TYPE,
 };
 
 /* Write s as a JSON string. */
@@ -122,6 +137,8 @@ int cmd_run(int argc, char **argv)
         {"--no-verify", false, OPT_NO_VERIFY}, {"--priv", true, OPT_PRIV},
         {"--cbpf", true, OPT_CBPF},        {"--cbpf-file", true, OPT_CBPF_FILE},
         {"--socket", true, OPT_SOCKET},
+        {"--events", true, OPT_EVENTS},    {"--tracepoint-format", true, OPT_TP_FORMAT},
+        {"--record-type", true, OPT_RECORD_TYPE},
         ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
@@ -133,7 +150,10 @@ int cmd_run(int argc, char **argv)
     int priv = 0;
     struct helper_socket socket = {0};
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
-    const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL;
+    const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL, *events = NULL;
+    const char *tp_format = NULL;
+    const char *record_types[16];
+    size_t n_record_types = 0;
     uint64_t packet = 0;
     bool packet_set = false, env_set = false;
     struct env_cli envo = {0};
@@ -188,6 +208,19 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_CBPF:
             cbpf_expr = val;
+            break;
+        case OPT_EVENTS:
+            events = val;
+            break;
+        case OPT_TP_FORMAT:
+            tp_format = val;
+            break;
+        case OPT_RECORD_TYPE:
+            if (n_record_types == sizeof record_types / sizeof record_types[0]) {
+                cli_error("--record-type", "at most %zu", n_record_types);
+                return CLI_EXIT_BAD_INPUT;
+            }
+            record_types[n_record_types++] = val;
             break;
         case OPT_CBPF_FILE:
             cbpf_file = val;
@@ -272,6 +305,25 @@ int cmd_run(int argc, char **argv)
     if (!file) {
         cli_error("run", "missing FILE (see bpfemu run --help)");
         return CLI_EXIT_BAD_INPUT;
+    }
+    if ((tp_format || n_record_types) && !events) {
+        cli_error(tp_format ? "--tracepoint-format" : "--record-type", "needs --events");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (events) {
+        if (!cli_is_elf_file(file) || mem_file || data_file || pcap || packet_set || ctx_in ||
+            ctx_out || data_out || map_in || map_out || repeat != 1 || jit) {
+            cli_error("--events", "runs a tracing program of an object (OBJ.o) on events: "
+                      "not with --mem, --data, --pcap, --ctx-in/out, --data-out, --map-in/out, "
+                      "--repeat or --jit");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        struct run_obj_opts o = {.file = file, .section = section, .env = &envo,
+                                 .budget = budget, .json = json, .no_verify = no_verify,
+                                 .priv = priv, .events = events, .tp_format = tp_format,
+                                 .record_types = record_types,
+                                 .n_record_types = n_record_types};
+        return run_events(&o);
     }
     if (cli_is_elf_file(file)) {
         if (mem_file) {

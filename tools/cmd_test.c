@@ -49,6 +49,12 @@ static const char test_help[] =
     "  socket   skb programs: the socket skb->sk is ({family: inet, protocol: udp,\n"
     "           src: 10.0.0.2:53, dst: 10.0.0.1:4000, uid: 1000, cookie: 7,\n"
     "           state: established}); fields not given are the test run's socket's\n"
+    "  event    instead of packet, for kprobe / tracepoint / raw tracepoint\n"
+    "           programs: {task: {pid, tgid, uid, gid, comm}, fields: {NAME: V}\n"
+    "           (tracepoint, by its format: tracepoint_format: FILE), regs:\n"
+    "           {di: V, parm2: V} (kprobe), args: [V...] (raw tracepoint),\n"
+    "           memory: {ADDR: \"string\" | {hex: ...}}, time_ns, cpu, cookie}\n"
+    "           (docs/tracing.md)\n"
     "  maps     per map, a mapping of key: value ({\"10.0.0.0/8\": {rule_id: 1}},\n"
     "           {1: 5}), or a list of {key, value} / {key, values: [per CPU]};\n"
     "           keys and values by their BTF fields, integers, addresses or hex\n"
@@ -57,14 +63,14 @@ static const char test_help[] =
     "  mocks    per helper: a value (every call), a list (call by call, the last\n"
     "           repeats), {ret: N, out: {arg: 3, hex: \"...\"}}, or for fib_lookup\n"
     "           {ret: 0, ifindex: 3, smac: ..., dmac: ...}\n"
-    "  expect   action (XDP_DROP, drop, 1), error (the run must fail with a message\n"
-    "           containing this), packet (the whole output packet, in any of the\n"
-    "           input forms, or unchanged), packet_fields (only these layers and\n"
-    "           fields; csum: valid), packet_len, maps (as above, only the fields\n"
-    "           given are checked; KEY: absent; ring buffers, perf arrays,\n"
-    "           queues and stacks as {records: [hex or fields], count: N}, in\n"
-    "           the order a reader gets them), trace (the exact trace_printk\n"
-    "           lines), trace_contains,\n"
+    "  expect   action or return (XDP_DROP, drop, 1), error (the run must fail\n"
+    "           with a message containing this), packet (the whole output\n"
+    "           packet, in any of the input forms, or unchanged), packet_fields\n"
+    "           (only these layers and fields; csum: valid), packet_len, maps\n"
+    "           (as above, only the fields given are checked; KEY: absent; ring\n"
+    "           buffers, perf arrays, queues and stacks as {records: [hex or\n"
+    "           fields], count: N, type: STRUCT}, in the order a reader gets\n"
+    "           them), trace (the exact trace_printk lines), trace_contains,\n"
     "           calls (helper: count, or {count, min, max, args: [r1, r2, ...]}:\n"
     "           some call had these arguments; _ for any; a 32-bit value matches\n"
     "           the register's low half), ctx (after the run: {mark: 0x100})\n"
@@ -343,7 +349,8 @@ static int check_record(struct run *r, const struct ts_map *m, size_t i, const s
     struct helper_sb diff = {0};
     if (ts_fields(it, &fs, err, sizeof err))
         return setup_error(r, "%s", err);
-    int rc = helper_tk_record_match(r->t, m->name, &fs, got, glen, what, &diff);
+    int rc = helper_tk_record_match_type(r->t, m->name, m->record_type, &fs, got, glen, what,
+                                         &diff);
     if (rc == 1)
         note(r, "%s", helper_sb_str(&diff));
     helper_tfields_free(&fs);
@@ -561,6 +568,24 @@ static int check_ctx(struct run *r, const struct ts_expect *x)
 
 /* ------------------------------------------------------------ one test ---- */
 
+/* A tracing program's step: its event laid out for the program (a bad
+ * field, register or format is the test's error, naming the line). */
+static int event_step(struct run *r, const struct ts_case *tc, const struct ts_step *s,
+                      struct ts_event_built **evb)
+{
+    struct helper_prog *p = helper_tk_prog(r->t);
+    const struct vm_obj_prog *info = helper_prog_info(p);
+    char err[768];
+    if (!*evb && !(*evb = malloc(sizeof **evb)))
+        return setup_error(r, "out of memory");
+    if (ts_event_build(s->event, helper_prog_type(p), info->section, tc->tp_format, *evb, err,
+                       sizeof err))
+        return setup_error(r, "%s", err);
+    if (helper_tk_event(r->t, &(*evb)->ev))
+        return api_error(r, s->line);
+    return 0;
+}
+
 static enum test_status run_case(const struct ts_file *f, const struct ts_case *tc,
                                  struct opts *o, char **message)
 {
@@ -578,6 +603,7 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
         setup_error(&r, "%s", bpfemu_test_error(r.t));
     const uint8_t *pkt = NULL;
     size_t pkt_len = 0;
+    struct ts_event_built *evb = NULL;
     for (size_t i = 0; !r.error && i < tc->n_steps; i++) {
         const struct ts_step *s = &tc->steps[i];
         const struct ts_expect *x = &s->expect;
@@ -589,9 +615,12 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
             pkt_len = s->packet.len;
         }
         size_t before = r.msg.len;
-        if (bpfemu_test_packet_bytes(r.t, pkt, pkt_len) ||
-            (s->has_ctx && helper_tk_ctx(r.t, &s->ctx)) ||
-            (s->has_socket && helper_tk_socket(r.t, &s->socket))) {
+        if (s->event) {
+            if (event_step(&r, tc, s, &evb))
+                break;
+        } else if (bpfemu_test_packet_bytes(r.t, pkt, pkt_len) ||
+                   (s->has_ctx && helper_tk_ctx(r.t, &s->ctx)) ||
+                   (s->has_socket && helper_tk_socket(r.t, &s->socket))) {
             api_error(&r, s->line);
             break;
         }
@@ -624,6 +653,7 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
         }
     }
     bpfemu_test_close(r.t);
+    free(evb);
     enum test_status st = r.error ? TEST_ERROR : r.msg.len ? TEST_FAIL : TEST_PASS;
     *message = r.msg.len ? strdup(helper_sb_str(&r.msg)) : NULL;
     helper_sb_free(&r.msg);

@@ -377,6 +377,20 @@ void kd_kernel_run(struct kd_kernel *k, const struct kd_input *in, struct kd_res
     /* XDP: ctx_out only with ctx_in (6.18 runs an XDP program given ctx_out
      * without ctx_in on an all-zero xdp_md: data_end = data, an empty packet) */
     bool want_ctx = is_skb_type(k->prog_type) || (k->prog_type == BPF_PROG_TYPE_XDP && in->ctx);
+    if (k->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT) {
+        /* bpf_prog_test_run_raw_tp: the arguments as ctx_in, and nothing
+         * else (a packet, data_out or repeat is -EINVAL) */
+        struct kbpf_test_run t = {.ctx_in = in->ctx, .ctx_size_in = (uint32_t)in->ctx_len};
+        r->rc = kbpf_prog_test_run(k->prog_fd, &t);
+        if (r->rc)
+            snprintf(r->err, sizeof r->err, "BPF_PROG_TEST_RUN: %s (%s)", cli_errno_name(r->rc),
+                     strerror(-r->rc));
+        r->retval = t.retval;
+        free(r->data);
+        free(r->ctx);
+        r->data = r->ctx = NULL;
+        return;
+    }
     struct kbpf_test_run t = {
         .data_in = in->data,
         .data_size_in = (uint32_t)in->len,
@@ -600,8 +614,10 @@ void kd_emu_run(struct kd_emu *e, const struct kd_input *in, struct kd_result *r
     e->runs++;
     struct helper_test_run tr;
     memset(&tr, 0, sizeof tr);
-    tr.data_in = in->data;
-    tr.data_size_in = in->len;
+    /* raw tracepoints take only their arguments (kd_kernel_run's rule too) */
+    bool raw_tp = helper_prog_type(e->prog) == BPF_PROG_TYPE_RAW_TRACEPOINT;
+    tr.data_in = raw_tp ? NULL : in->data;
+    tr.data_size_in = raw_tp ? 0 : in->len;
     tr.ctx_in = in->ctx;
     tr.ctx_size_in = in->ctx_len;
     tr.repeat = 1;

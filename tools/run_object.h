@@ -16,11 +16,17 @@ struct run_obj_opts {
     bool no_verify;            /* run unverified, checked */
     int priv;                  /* the verifier's regime (enum verifier_priv) */
     const struct helper_socket *socket; /* skb->sk's fields, or NULL */
+    const char *events;        /* tracing programs: a file of events (run_events) */
+    const char *tp_format;     /* a tracepoint's format file, for the events */
+    const char *const *record_types; /* "MAP=STRUCT": how to print MAP's records */
+    size_t n_record_types;
 };
 
 /* Load an object, printing "bpfemu: FILE: ..." on failure (returns exit status). */
 int object_open(const char *file, struct vm_object **obj, char *err, size_t errlen);
 int run_object(const struct run_obj_opts *o);
+/* `bpfemu run OBJ --events FILE` (tools/run_events.c): exit status. */
+int run_events(const struct run_obj_opts *o);
 /* The program to run: --section (a section or function name), else the
  * object's only program; NULL with the message printed. */
 struct helper_prog *object_pick_prog(const char *file, struct helper_env *env,

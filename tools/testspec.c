@@ -15,6 +15,7 @@ struct ctx {
     char *err;
     size_t errlen;
     const char *dir;           /* the test file's directory */
+    char *tp_format;           /* the file's tracepoint_format:, resolved */
 };
 
 static int fail(struct ctx *c, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -309,6 +310,8 @@ static int push_entry(struct ctx *c, struct ts_map *m, const struct ts_entry *e)
     return 0;
 }
 
+static int get_str(struct ctx *c, const struct ynode *map, const char *key, char **out);
+
 static int parse_map(struct ctx *c, const struct ynode *key, const struct ynode *v, bool expect,
                      struct ts_map *m)
 {
@@ -324,11 +327,14 @@ static int parse_map(struct ctx *c, const struct ynode *key, const struct ynode 
                     "key: value, not a single value", name);
     if (v->type == Y_MAP && name[0] == '.') /* a global-data section's variables */
         return push_entry(c, m, &(struct ts_entry){.key_str = "0", .value = v, .line = v->line});
-    if (v->type == Y_MAP && expect && (ytree_get(v, "records") || ytree_get(v, "count"))) {
-        static const char *const keys[] = {"records", "count", NULL};
+    if (v->type == Y_MAP && expect && (ytree_get(v, "records") || ytree_get(v, "count") ||
+                                       ytree_get(v, "type"))) {
+        static const char *const keys[] = {"records", "count", "type", NULL};
         int rc = check_keys(c, v, "ring buffer records", keys);
         const struct ynode *r = ytree_get(v, "records"), *cnt = ytree_get(v, "count");
         uint64_t u;
+        if (!rc)
+            rc = get_str(c, v, "type", &m->record_type);
         if (!rc && r && !(rc = want(c, r, Y_SEQ, "records")))
             m->records = r;
         if (!rc && cnt && !(rc = get_u64(c, cnt, "count", 1u << 30, &u)))
@@ -404,6 +410,7 @@ static void maps_free(struct ts_map *m, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(m[i].name);
+        free(m[i].record_type);
         free(m[i].e);
     }
     free(m);
@@ -606,9 +613,9 @@ static int parse_expect(struct ctx *c, const struct ynode *n, struct ts_expect *
     x->packet_len = -1;
     x->present = true;
     x->line = n->line;
-    static const char *const keys[] = {"action", "error", "packet", "packet_fields", "packet_len",
-                                       "maps", "trace",
-                                       "trace_contains", "calls", "ctx", NULL};
+    static const char *const keys[] = {"action", "return", "error", "packet", "packet_fields",
+                                       "packet_len", "maps", "trace", "trace_contains", "calls",
+                                       "ctx", NULL};
     int rc = want(c, n, Y_MAP, "expect");
     if (!rc)
         rc = check_keys(c, n, "expect", keys);
@@ -617,6 +624,13 @@ static int parse_expect(struct ctx *c, const struct ynode *n, struct ts_expect *
     const struct ynode *v;
     if ((v = ytree_get(n, "action")) && !(rc = want(c, v, Y_SCALAR, "action")))
         x->action = v;
+    /* return: the same check, the name tracing programs' authors use */
+    if (!rc && (v = ytree_get(n, "return"))) {
+        if (x->action)
+            rc = fail(c, v->line, "expect action or return, not both");
+        else if (!(rc = want(c, v, Y_SCALAR, "return")))
+            x->action = v;
+    }
     if (!rc && (v = ytree_get(n, "error")) && !(rc = want(c, v, Y_SCALAR, "error"))) {
         x->error = strdup(v->str);
         x->error_line = v->line;
@@ -686,6 +700,19 @@ static int parse_run(struct ctx *c, const struct ynode *n, struct ts_step *s)
     s->line = n->line;
     if ((v = ytree_get(n, "packet")))
         rc = parse_packet(c, v, false, false, &s->packet);
+    if (!rc && (v = ytree_get(n, "event"))) {
+        if (s->packet.kind != TS_PKT_NONE)
+            rc = fail(c, v->line, "a packet or an event, not both");
+        else if (!(s->event = calloc(1, sizeof *s->event)))
+            rc = fail(c, v->line, "out of memory");
+        else if (ts_event_parse(v, s->event, c->err, c->errlen)) {
+            free(s->event);
+            s->event = NULL;
+            rc = -EINVAL;
+        }
+    }
+    if (!rc && (v = ytree_get(n, "ctx")) && s->event)
+        rc = fail(c, v->line, "ctx: an event is its own context (fields, regs or args)");
     if (!rc && (v = ytree_get(n, "ctx"))) {
         s->has_ctx = true;
         if (!(rc = want(c, v, Y_MAP, "ctx")) && ts_fields(v, &s->ctx, c->err, c->errlen))
@@ -722,6 +749,9 @@ static void step_free(struct ts_step *s)
 {
     free(s->name);
     packet_free(&s->packet);
+    if (s->event)
+        ts_event_free(s->event);
+    free(s->event);
     helper_tfields_free(&s->ctx);
     helper_tfields_free(&s->socket);
     expect_free(&s->expect);
@@ -756,8 +786,9 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
 {
     static const char *const keys[] = {"name", "object", "program", "section", "ncpus", "cpu",
                                        "maps", "mocks", "skip", "packet", "ctx", "socket", "repeat",
-                                       "expect", "steps", NULL};
-    static const char *const step_keys[] = {"name", "packet", "ctx", "socket", "repeat", "expect",
+                                       "expect", "steps", "event", "tracepoint_format", NULL};
+    static const char *const step_keys[] = {"name", "packet", "event", "ctx", "socket", "repeat",
+                                            "expect",
                                             NULL};
     int rc = want(c, n, Y_MAP, "a test");
     if (!rc)
@@ -806,6 +837,13 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
         rc = parse_maps(c, v, false, &tc->maps, &tc->n_maps);
     if (!rc && (v = ytree_get(n, "mocks")))
         rc = parse_mocks(c, v, &tc->mocks, &tc->n_mocks);
+    char *fmt = NULL;
+    if (!rc && !(rc = get_str(c, n, "tracepoint_format", &fmt))) {
+        tc->tp_format = fmt ? resolve_path(c, fmt) : c->tp_format ? strdup(c->tp_format) : NULL;
+        if ((fmt || c->tp_format) && !tc->tp_format)
+            rc = fail(c, n->line, "out of memory");
+    }
+    free(fmt);
     if (rc)
         return rc;
     const struct ynode *steps = ytree_get(n, "steps");
@@ -828,8 +866,10 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
             if ((rc = want(c, s, Y_MAP, "a step")) || (rc = check_keys(c, s, "a step", step_keys)) ||
                 (rc = parse_run(c, s, &tc->steps[i])))
                 return rc;
-            if (i == 0 && tc->steps[0].packet.kind == TS_PKT_NONE)
-                return fail(c, s->line, "the first step needs a packet");
+            if (i == 0 && tc->steps[0].packet.kind == TS_PKT_NONE && !tc->steps[0].event)
+                return fail(c, s->line, "the first step needs a packet (or an event)");
+            if (i > 0 && !tc->steps[i].event != !tc->steps[0].event)
+                return fail(c, s->line, "steps: every step of a test runs on an event, or none");
         }
         return 0;
     }
@@ -839,8 +879,8 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
     tc->n_steps = 1;
     if ((rc = parse_run(c, n, &tc->steps[0])))
         return rc;
-    if (tc->steps[0].packet.kind == TS_PKT_NONE)
-        return fail(c, n->line, "test '%s' needs a packet (or steps)", tc->name);
+    if (tc->steps[0].packet.kind == TS_PKT_NONE && !tc->steps[0].event)
+        return fail(c, n->line, "test '%s' needs a packet, an event (or steps)", tc->name);
     return 0;
 }
 
@@ -850,6 +890,7 @@ static void case_free(struct ts_case *tc)
     free(tc->object);
     free(tc->program);
     free(tc->skip);
+    free(tc->tp_format);
     maps_free(tc->maps, tc->n_maps);
     mocks_free(tc->mocks, tc->n_mocks);
     for (size_t i = 0; i < tc->n_steps; i++)
@@ -887,7 +928,7 @@ int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen)
         *slash = 0;
     else
         snprintf(dir, sizeof dir, ".");
-    struct ctx c = {err, errlen, dir};
+    struct ctx c = {err, errlen, dir, NULL};
     f->path = strdup(path);
     const char *base = cli_basename(path);
     f->suite = strdup(base);
@@ -905,7 +946,7 @@ int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen)
         return -EINVAL;
     }
     static const char *const keys[] = {"name", "object", "program", "section", "ncpus", "maps",
-                                       "mocks", "tests", NULL};
+                                       "mocks", "tests", "tracepoint_format", NULL};
     char *object = NULL, *program = NULL, *suite = NULL;
     uint32_t ncpus = 1;
     const struct ynode *v;
@@ -927,6 +968,11 @@ int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen)
             rc = fail(&c, v->line, "ncpus: at least 1");
     }
     char *objpath = !rc && object ? resolve_path(&c, object) : NULL;
+    char *tp_format = NULL;
+    if (!rc && !(rc = get_str(&c, f->root, "tracepoint_format", &tp_format)) && tp_format &&
+        !(c.tp_format = resolve_path(&c, tp_format)))
+        rc = fail(&c, f->root->line, "out of memory");
+    free(tp_format);
     if (!rc && (v = ytree_get(f->root, "maps")))
         rc = parse_maps(&c, v, false, &f->maps, &f->n_maps);
     if (!rc && (v = ytree_get(f->root, "mocks")))
@@ -948,6 +994,7 @@ int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen)
     free(object);
     free(objpath);
     free(program);
+    free(c.tp_format);
     if (rc)
         ts_free(f);
     return rc;

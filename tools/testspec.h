@@ -38,6 +38,8 @@ struct ts_map {
     const struct ynode *records; /* records expected (ring buffer, perf, queue, stack:
                                   hex or fields), or NULL */
     long count;                /* records expected, -1: not checked */
+    char *record_type;         /* type: the records' BTF struct (ring buffers and perf
+                                  arrays have no value type), or NULL */
 };
 
 enum ts_mock_kind { TS_MOCK_VALUES, TS_MOCK_OUT, TS_MOCK_FIB };
@@ -99,9 +101,62 @@ struct ts_expect {
     unsigned line;
 };
 
+/* A synthetic event for a tracing program (tools/testspec_event.c). */
+struct ts_event_kv {
+    char *name, *value;
+    unsigned line;
+    bool quoted;
+};
+struct ts_event_mem {
+    uint64_t addr;
+    uint8_t *bytes;
+    size_t len;
+    unsigned line;
+};
+struct ts_event {
+    unsigned line;
+    bool has_task;
+    struct helper_task task;
+    struct ts_event_kv *fields;  /* tracepoint fields by name */
+    size_t n_fields;
+    unsigned fields_line;
+    struct ts_event_kv *regs;    /* kprobe registers by name */
+    size_t n_regs;
+    unsigned regs_line;
+    uint64_t args[HELPER_RAW_TP_ARGS]; /* raw tracepoint */
+    size_t n_args;
+    bool has_args;
+    unsigned args_line;
+    struct ts_event_mem *mem;
+    size_t n_mem;
+    uint64_t now_ns;             /* 0: the environment's clock */
+    uint32_t cpu;
+    uint64_t cookie;             /* bpf_get_attach_cookie */
+};
+#define TS_EVENT_MAX_MEM 64u
+/* An event laid out for one program: the context bytes and the
+ * helper_trace_event pointing at them (and at the ts_event's memory and
+ * task, which must outlive it). */
+struct ts_event_built {
+    uint8_t ctx[HELPER_TP_RECORD_MAX];
+    size_t ctx_size;
+    struct helper_trace_mem mem[TS_EVENT_MAX_MEM];
+    struct helper_trace_event ev;
+};
+/* Parse an `event:` mapping; -EINVAL with "line N: event...: why". */
+int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t errlen);
+void ts_event_free(struct ts_event *ev);
+/* Lay the event out for a program of type prog_type in section `section`
+ * (a tracepoint's fields by its format: the file tp_format, else the
+ * host's tracefs format of the section's tracepoint). -EINVAL with
+ * "line N: ..." naming the field, register or missing format. */
+int ts_event_build(const struct ts_event *ev, uint32_t prog_type, const char *section,
+                   const char *tp_format, struct ts_event_built *b, char *err, size_t errlen);
+
 struct ts_step {
     char *name;                /* or NULL */
     struct ts_packet packet;   /* TS_PKT_NONE: the previous step's */
+    struct ts_event *event;    /* or NULL: tracing programs run on events, not packets */
     struct helper_tfields ctx; /* with has_ctx; else the previous step's */
     bool has_ctx;
     struct helper_tfields socket; /* with has_socket; else the previous step's */
@@ -123,6 +178,7 @@ struct ts_case {
     struct ts_step *steps;
     size_t n_steps;
     char *skip;                /* reason to skip, or NULL */
+    char *tp_format;           /* tracepoint_format: (the case's, else the file's), or NULL */
 };
 
 struct ts_file {

@@ -380,6 +380,9 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
     if (!allowed)
         return v_err(env, -EINVAL, "program of this type cannot use helper %s#%d\n",
                      helper_name(id), id);
+    if (fn->gpl_only && env->opts->non_gpl)
+        return v_err(env, -EINVAL,
+                     "cannot call GPL-restricted function from non-GPL compatible program\n");
     struct call_meta meta = {.map_idx = -1, .const_key = -1};
     int rc;
     for (uint32_t i = 0; i < 5; i++) {

@@ -65,6 +65,9 @@ struct verifier_opts {
     /* the kernel's nr_cpu_ids: bpf_get_smp_processor_id() returns less
      * (do_refine_retval_range); 0: unknown, not refined */
     uint32_t nr_cpus;
+    /* the program's license is not GPL-compatible (license_is_gpl_compatible):
+     * GPL-only helpers are refused; false (zeroed options): GPL */
+    bool non_gpl;
 };
 
 struct verifier_result {

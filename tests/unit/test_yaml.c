@@ -250,7 +250,8 @@ Test(yaml, bad_test_files_get_one_line_errors)
     static const struct bad_spec cases[] = {
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    expct: {}\n",
          "line 5: unknown key 'expct' in a test (expected one of: name, object, program, section, "
-         "ncpus, cpu, maps, mocks, skip, packet, ctx, socket, repeat, expect, steps)"},
+         "ncpus, cpu, maps, mocks, skip, packet, ctx, socket, repeat, expect, steps, event, "
+         "tracepoint_format)"},
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    socket: {uid: 1, srcc: 1.2.3.4}\n",
          "line 5: socket: unknown key 'srcc' (family, type, protocol, state, src, dst, src_port, "
          "dst_port, uid, cookie, mark, priority, bound_dev_if, rx_queue_mapping, none)"},
@@ -268,7 +269,7 @@ Test(yaml, bad_test_files_get_one_line_errors)
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    expect: {action: 1, error: x}\n",
          "line 5: expect either an action or an error, not both"},
         {"object: x.o\ntests:\n  - name: a\n  - name: a\n    packet: eth\n",
-         "line 3: test 'a' needs a packet (or steps)"},
+         "line 3: test 'a' needs a packet, an event (or steps)"},
         {"tests:\n  - name: a\n    packet: eth\n",
          "line 2: test 'a': no object (give object: at the top of the file or in the test)"},
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    expect: {action: [1]\n",

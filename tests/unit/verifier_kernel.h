@@ -156,7 +156,7 @@ static inline int vkernel_load(const struct vsuite_case *c, int log_level, bool 
         a.expected_attach_type = c->attach_type;
         a.insns = (uintptr_t)c->prog->insns;
         a.insn_cnt = c->prog->len;
-        a.license = (uintptr_t) "GPL";
+        a.license = (uintptr_t)c->license;
         a.log_level = (uint32_t)log_level;
         a.log_buf = (uintptr_t)log;
         a.log_size = VKERNEL_LOG_SIZE;

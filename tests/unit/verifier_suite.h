@@ -8,6 +8,7 @@
  *   # prog_type: xdp                  (xdp, socket_filter, sched_cls, ...)
  *   # attach_type: cgroup_inet_egress (optional)
  *   # priv: root                      (root | bpf | unpriv; default root)
+ *   # license: MIT                    (the load's license; default GPL)
  *   # expect: reject                  (accept | reject)
  *   # error: R0 !read_ok              (reject: the error's lines, in order;
  *   # error: ...                       the first is verifier_result.error)
@@ -54,6 +55,7 @@ struct vsuite_case {
     struct verifier_map maps[VSUITE_MAX_MAPS];
     unsigned n_maps;
     struct vm_prog *prog;
+    char license[64];                   /* "# license:", default "GPL" */
 };
 
 struct vsuite_name {
@@ -213,6 +215,7 @@ static inline int vsuite_load(const char *path, struct vsuite_case *c, char *err
     const char *slash = strrchr(c->path, '/');
     c->name = slash ? slash + 1 : c->path;
     c->prog_type = UINT32_MAX;
+    snprintf(c->license, sizeof c->license, "GPL");
     c->priv = VERIFIER_PRIV_ROOT;
     size_t len = 0;
     char *text = vsuite_read_file(path, &len);
@@ -238,6 +241,8 @@ static inline int vsuite_load(const char *path, struct vsuite_case *c, char *err
         } else if (!strcmp(key, "attach_type")) {
             if (!vsuite_lookup(vsuite_attach_types, v, &c->attach_type))
                 rc = snprintf(err, errlen, "unknown attach_type '%s'", v);
+        } else if (!strcmp(key, "license")) {
+            snprintf(c->license, sizeof c->license, "%s", v);
         } else if (!strcmp(key, "priv")) {
             if (!strcmp(v, "root"))
                 c->priv = VERIFIER_PRIV_ROOT;
@@ -347,6 +352,13 @@ static inline void vsuite_opts(const struct vsuite_case *c, struct verifier_opts
     /* as the kernel here bounds bpf_get_smp_processor_id() */
     long cpus = sysconf(_SC_NPROCESSORS_CONF);
     o->nr_cpus = cpus > 0 ? (uint32_t)cpus : 1;
+    /* license_is_gpl_compatible's list */
+    static const char *const gpl[] = {"GPL", "GPL v2", "GPL and additional rights",
+                                      "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+    o->non_gpl = true;
+    for (size_t i = 0; i < sizeof gpl / sizeof gpl[0]; i++)
+        if (!strcmp(c->license, gpl[i]))
+            o->non_gpl = false;
 }
 
 /* Does `log` hold the lines `lines[0..n)` consecutively? The first may end
