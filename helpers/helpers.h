@@ -643,5 +643,7 @@ int helper_tk_record_match(struct bpfemu_test *t, const char *map, const struct 
 /* 0 the output packet matches, 1 it does not (lines appended to diff). */
 int helper_tk_packet_expect(struct bpfemu_test *t, const struct helper_pktspec *s,
                             struct helper_sb *diff);
+/* The test's environment (its maps and programs), for socket tests. */
+struct helper_env *helper_tk_env(struct bpfemu_test *t);
 
 #endif

@@ -4,6 +4,7 @@
 #include "bpfemu_test.h"
 #include "tools/cov_cli.h"
 #include "tools/test_report.h"
+#include "tools/testspec_sock.h"
 #include "tools/testspec.h"
 #include "tools/tools.h"
 
@@ -564,7 +565,8 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
     struct run r = {.n_steps = tc->n_steps};
     char err[1024];
     struct bpfemu_obj_opts oo = {.ncpus = tc->ncpus};
-    r.t = bpfemu_test_open_opts(tc->object, tc->program, &oo, err, sizeof err);
+    const char *prog = tc->program || !tc->sock ? tc->program : ts_sock_program(tc->sock);
+    r.t = bpfemu_test_open_opts(tc->object, prog, &oo, err, sizeof err);
     if (!r.t)
         setup_error(&r, "%s", err);
     else if (o->cov && bpfemu_test_coverage(r.t, o->cov))
@@ -573,9 +575,11 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
              !apply_mocks(&r, f->mocks, f->n_mocks) && !apply_mocks(&r, tc->mocks, tc->n_mocks) &&
              bpfemu_test_set_cpu(r.t, tc->cpu))
         setup_error(&r, "%s", bpfemu_test_error(r.t));
+    if (tc->sock && !r.error && ts_sock_test(tc->sock, helper_tk_env(r.t), &r.msg) < 0)
+        r.error = true;
     const uint8_t *pkt = NULL;
     size_t pkt_len = 0;
-    for (size_t i = 0; !r.error && i < tc->n_steps; i++) {
+    for (size_t i = 0; !r.error && !tc->sock && i < tc->n_steps; i++) {
         const struct ts_step *s = &tc->steps[i];
         const struct ts_expect *x = &s->expect;
         r.step = s;
