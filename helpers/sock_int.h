@@ -116,10 +116,11 @@ int sock_set_state(struct helper_sock_world *w, struct wsock *s, uint32_t state,
 
 /* sock_msg.c: bytes sent on s (sendmsg: sk_msg verdict, apply/cork,
  * redirects) and bytes arriving from TCP at s (sk_skb parser and verdict).
- * 0, or a negative errno for a program fault; *sent is sendmsg's result. */
+ * 0, or a negative errno for a program fault; *sent is sendmsg's result.
+ * `how` names the delivery when no sk_skb program takes the bytes. */
 int sock_sendmsg(struct helper_sock_world *w, struct wsock *s, const uint8_t *data, size_t len,
                  long *sent, char *err, size_t errlen);
 int sock_tcp_deliver(struct helper_sock_world *w, struct wsock *from, const uint8_t *data,
-                     size_t len, char *err, size_t errlen);
+                     size_t len, const char *how, char *err, size_t errlen);
 
 #endif

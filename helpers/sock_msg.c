@@ -84,7 +84,7 @@ static int skb_receive(struct helper_sock_world *w, struct wsock *from, struct w
 
 /* Bytes leaving s by TCP: they arrive at its peer. */
 int sock_tcp_deliver(struct helper_sock_world *w, struct wsock *from, const uint8_t *data,
-                     size_t len, char *err, size_t errlen)
+                     size_t len, const char *how, char *err, size_t errlen)
 {
     struct wsock *to = from->peer;
     if (!to || to->state == BPF_TCP_CLOSE) {
@@ -93,7 +93,7 @@ int sock_tcp_deliver(struct helper_sock_world *w, struct wsock *from, const uint
     }
     if (has_skb_progs(w, to))
         return skb_receive(w, from, to, data, len, err, errlen);
-    sock_note_delivery(w, from, to, "tcp", len);
+    sock_note_delivery(w, from, to, how, len);
     return sock_rx_append(to, data, len) ? oom(err, errlen) : 0;
 }
 
@@ -123,7 +123,8 @@ static int skb_verdict(struct helper_sock_world *w, struct wsock *from, struct w
                 sock_note_delivery(w, from, t, "sk_skb redirect ingress", olen);
                 rc = sock_rx_append(t, out, olen) ? oom(err, errlen) : 0;
             } else {
-                rc = sock_tcp_deliver(w, t, out, olen, err, errlen);
+                rc = sock_tcp_deliver(w, t, out, olen, "sk_skb redirect egress", err,
+                                      errlen);
             }
         } else {
             sock_note_result(w, ret == SK_PASS ? "redirect target gone: dropped" : "SK_DROP");
@@ -242,7 +243,7 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, const uint
         int rc = 0;
         switch (s->eval) {
         case EVAL_PASS:
-            rc = sock_tcp_deliver(w, s, data, tosend, err, errlen);
+            rc = sock_tcp_deliver(w, s, data, tosend, "tcp", err, errlen);
             apply(s, tosend);
             break;
         case EVAL_REDIRECT: {
@@ -262,7 +263,8 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, const uint
                 sock_note_delivery(w, s, t, "sk_msg redirect ingress", tosend);
                 rc = sock_rx_append(t, data, tosend) ? oom(err, errlen) : 0;
             } else {
-                rc = sock_tcp_deliver(w, t, data, tosend, err, errlen);
+                rc = sock_tcp_deliver(w, t, data, tosend, "sk_msg redirect egress", err,
+                                      errlen);
             }
             break;
         }
@@ -292,7 +294,7 @@ int sock_sendmsg(struct helper_sock_world *w, struct wsock *s, const uint8_t *da
 {
     *sent = 0;
     if (!w->msg_prog || !maps_sock_contains(w->msg_map, s))
-        return (*sent = (long)len, sock_tcp_deliver(w, s, data, len, err, errlen));
+        return (*sent = (long)len, sock_tcp_deliver(w, s, data, len, "tcp", err, errlen));
     bool dropped = false;
     int rc;
     if (s->cork_bytes) {
