@@ -19,6 +19,7 @@ static const char run_help[] =
     "                  [--ctx-in FILE] [--ctx-out FILE] [--map-in JSON] [--map-out JSON]\n"
     "                  [--repeat N] [--interp | --jit [--jit-harden]] [--json]\n"
     "                  [--no-verify] [--priv root|bpf|unpriv]\n"
+    "       bpfemu run OBJ.o --sockets SCRIPT [--json] [--no-verify] [--priv P]\n"
     "       bpfemu run --cbpf EXPR | --cbpf-file F  [--data PACKET | --pcap CAP [--packet N]]\n"
     "                  [--repeat N] [--interp | --jit] [--json] [--no-verify]\n"
     "\n"
@@ -48,6 +49,13 @@ static const char run_help[] =
     "  --map-in JSON    initial map entries ({\"maps\": [{\"name\", \"entries\":\n"
     "                   [{\"key\": \"hex\", \"value\": \"hex\"}]}]}, as --map-out writes)\n"
     "  --map-out JSON   write every map's contents after the run (\"-\" = stdout)\n"
+    "  --sockets SCRIPT run scripted socket events (a YAML file with attach: and\n"
+    "                   sockets:, docs/sockets.md) on the object's sock_ops, sk_msg\n"
+    "                   and sk_skb programs: per event the programs run (op, return\n"
+    "                   value, verdict) and where each message went, then what each\n"
+    "                   socket received; --json: one object per event and line\n"
+    "                   {\"event\", \"line\", \"socket\", \"result\", \"runs\",\n"
+    "                   \"deliveries\", \"trace\"}\n"
     "  --cbpf EXPR      instead of FILE: a pcap filter expression (tcpdump's\n"
     "                   syntax, 'tcp port 80'), compiled by libpcap for Ethernet,\n"
     "                   checked and converted to eBPF as the kernel converts\n"
@@ -83,6 +91,7 @@ enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
     OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE,
+    OPT_SOCKETS,
 };
 
 /* Write s as a JSON string. */
@@ -114,6 +123,7 @@ int cmd_run(int argc, char **argv)
         {"--packet", true, OPT_PACKET},    {"--jit-harden", false, OPT_JIT_HARDEN},
         {"--no-verify", false, OPT_NO_VERIFY}, {"--priv", true, OPT_PRIV},
         {"--cbpf", true, OPT_CBPF},        {"--cbpf-file", true, OPT_CBPF_FILE},
+        {"--sockets", true, OPT_SOCKETS},
         ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
@@ -124,7 +134,8 @@ int cmd_run(int argc, char **argv)
     bool jit = false, json = false, harden = false, no_verify = false;
     int priv = 0;
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
-    const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL;
+    const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL, *sockets = NULL;
+    bool repeat_set = false;
     uint64_t packet = 0;
     bool packet_set = false, env_set = false;
     struct env_cli envo = {0};
@@ -148,6 +159,7 @@ int cmd_run(int argc, char **argv)
         case OPT_REPEAT:
             if (!cli_parse_count_opt("--repeat", val, &repeat))
                 return CLI_EXIT_BAD_INPUT;
+            repeat_set = true;
             break;
         case OPT_BUDGET:
             if (!cli_parse_count_opt("--budget", val, &budget))
@@ -182,6 +194,9 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_CBPF_FILE:
             cbpf_file = val;
+            break;
+        case OPT_SOCKETS:
+            sockets = val;
             break;
         case OPT_CTX_IN:
             ctx_in = val;
@@ -255,6 +270,19 @@ int cmd_run(int argc, char **argv)
     if (!file) {
         cli_error("run", "missing FILE (see bpfemu run --help)");
         return CLI_EXIT_BAD_INPUT;
+    }
+    if (sockets && !cli_is_elf_file(file)) {
+        cli_error("--sockets", "needs an ELF object with sock_ops, sk_msg or sk_skb programs");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (sockets) {
+        if (mem_file || data_file || data_out || pcap || packet_set || section || ctx_in ||
+            ctx_out || map_in || map_out || repeat_set || jit) {
+            cli_error("--sockets", "the script says which programs run on what: it takes "
+                      "--json, --no-verify, --priv and the runtime options only");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        return run_sockets(file, sockets, &envo, json, no_verify, priv);
     }
     if (cli_is_elf_file(file)) {
         if (mem_file) {

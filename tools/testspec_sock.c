@@ -751,7 +751,7 @@ static int run_event(const struct ts_sock_event *e, struct helper_sock_world *w,
     }
     }
     if (rc)
-        return rfail(err, errlen, "line %u: %s: %s", e->line, ev_names[e->kind], m);
+        return rfail(err, errlen, "line %u: %s", e->line, m);
     return 0;
 }
 
