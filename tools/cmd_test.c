@@ -575,7 +575,7 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
              !apply_mocks(&r, f->mocks, f->n_mocks) && !apply_mocks(&r, tc->mocks, tc->n_mocks) &&
              bpfemu_test_set_cpu(r.t, tc->cpu))
         setup_error(&r, "%s", bpfemu_test_error(r.t));
-    if (tc->sock && !r.error && ts_sock_test(tc->sock, helper_tk_env(r.t), &r.msg) < 0)
+    if (tc->sock && !r.error && ts_sock_test(tc->sock, r.t, &r.msg) < 0)
         r.error = true;
     const uint8_t *pkt = NULL;
     size_t pkt_len = 0;

@@ -10,7 +10,10 @@
  * checked when the script runs. */
 #include "tools/testspec_sock.h"
 
+#include "bpfemu_test.h"
+
 #include "tools/json.h"
+#include "tools/testspec.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -49,7 +52,8 @@ struct ts_sock_recv {
 
 struct ts_sock_count {
     char *map;
-    long count;
+    long count;                /* -1: entries instead */
+    const struct ynode *entries; /* {KEY: VALUE (fields)}, checked typed */
     unsigned line;
 };
 
@@ -530,8 +534,14 @@ static int parse_expect(struct pctx *c, const struct ynode *x, struct ts_sock *s
             if (!(e->map = strdup(m->keys[i]->str)))
                 return fail(c, e->line, "out of memory");
             static const char *const k[] = {"count", NULL};
-            if (v->type != Y_MAP || !(cnt = ytree_get(v, "count")))
-                return fail(c, v->line, "expect.maps.%s: socket tests check {count: N}", e->map);
+            if (v->type != Y_MAP)
+                return fail(c, v->line, "expect.maps.%s: expected {count: N} or {KEY: VALUE}",
+                            e->map);
+            if (!(cnt = ytree_get(v, "count"))) {
+                e->count = -1;
+                e->entries = v;
+                continue;
+            }
             uint64_t u;
             if ((rc = keys_in(c, v, "expect.maps", k)))
                 return rc;
@@ -973,9 +983,33 @@ static long map_count(struct maps_map *m)
     return n;
 }
 
-static void check_end(const struct ts_sock *s, struct helper_sock_world *w,
-                      struct helper_env *env, struct helper_sb *diff)
+/* A map's expected entries, typed by the object's BTF as in packet tests;
+ * -1 with the reason in msg for a key or value that does not fit. */
+static int check_entries(const struct ts_sock_count *c, struct bpfemu_test *t,
+                         struct helper_sb *diff, struct helper_sb *msg)
 {
+    char err[512];
+    for (size_t k = 0; k < c->entries->n; k++) {
+        struct helper_tfields kf = {0}, vf = {0};
+        int rc = -1;
+        if (ts_fields(c->entries->keys[k], &kf, err, sizeof err) ||
+            ts_fields(c->entries->items[k], &vf, err, sizeof err))
+            helper_sb_printf(msg, "%s\n", err);
+        else if ((rc = helper_tk_map_expect(t, c->map, &kf, &vf, diff)) < 0)
+            helper_sb_printf(msg, "line %u: %s\n", c->entries->keys[k]->line,
+                             bpfemu_test_error(t));
+        helper_tfields_free(&kf);
+        helper_tfields_free(&vf);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int check_end(const struct ts_sock *s, struct helper_sock_world *w,
+                     struct bpfemu_test *t, struct helper_sb *diff, struct helper_sb *msg)
+{
+    struct helper_env *env = helper_tk_env(t);
     for (size_t i = 0; i < s->n_recv; i++) {
         const struct ts_sock_recv *e = &s->recv[i];
         const uint8_t *got;
@@ -995,6 +1029,11 @@ static void check_end(const struct ts_sock *s, struct helper_sock_world *w,
     for (size_t i = 0; i < s->n_counts; i++) {
         const struct ts_sock_count *c = &s->counts[i];
         struct maps_map *m = helper_env_map(env, c->map);
+        if (m && c->entries) {
+            if (check_entries(c, t, diff, msg))
+                return -1;
+            continue;
+        }
         if (!m) {
             helper_sb_printf(diff, "maps %s (line %u): no such map in the object\n", c->map,
                              c->line);
@@ -1005,10 +1044,12 @@ static void check_end(const struct ts_sock *s, struct helper_sock_world *w,
             helper_sb_printf(diff, "map %s (line %u): expected %ld entries, got %ld\n", c->map,
                              c->line, c->count, n);
     }
+    return 0;
 }
 
-int ts_sock_test(const struct ts_sock *s, struct helper_env *env, struct helper_sb *msg)
+int ts_sock_test(const struct ts_sock *s, struct bpfemu_test *t, struct helper_sb *msg)
 {
+    struct helper_env *env = helper_tk_env(t);
     struct helper_sock_world *w;
     char err[1024];
     if (helper_sock_world_create(env, &w, err, sizeof err) ||
@@ -1031,7 +1072,7 @@ int ts_sock_test(const struct ts_sock *s, struct helper_env *env, struct helper_
         check_event(&s->ev[i], i, r, &diff);
     }
     if (!rc)
-        check_end(s, w, env, &diff);
+        rc = check_end(s, w, t, &diff, msg);
     if (!rc && diff.len) {
         helper_sb_printf(msg, "%sevents:\n%s", helper_sb_str(&diff), helper_sb_str(&log));
         rc = 1;

@@ -16,7 +16,7 @@
  *     - close: {socket: app}
  *   expect:
  *     received: {conn: "GET /"}
- *     maps: {sock_ops_map: {count: 1}}
+ *     maps: {sock_ops_map: {count: 1}, stats: {0: 1}}   # a count, or entries
  */
 #ifndef BPFEMU_TOOLS_TESTSPEC_SOCK_H
 #define BPFEMU_TOOLS_TESTSPEC_SOCK_H
@@ -36,11 +36,13 @@ void ts_sock_free(struct ts_sock *s);
 /* The first program the script attaches (to open the object with). */
 const char *ts_sock_program(const struct ts_sock *s);
 
-/* Run the script on an environment (its programs verified or not, as the
- * caller chose). Test mode: 0 every expectation held, 1 some did not (the
+/* Run the script on a test's object (bpfemu_test: its maps set, its
+ * mocks in place). 0 every expectation held, 1 some did not (the
  * differences, then the event log, appended to msg), -1 a setup or
- * script error (one line in msg). */
-int ts_sock_test(const struct ts_sock *s, struct helper_env *env, struct helper_sb *msg);
+ * script error (one line in msg). Map entries are checked typed, as in
+ * packet tests. */
+struct bpfemu_test;
+int ts_sock_test(const struct ts_sock *s, struct bpfemu_test *t, struct helper_sb *msg);
 /* `bpfemu run --sockets`: every event's report on out, as text or one
  * JSON object per line. 0, or -1 with one line in err (bad attach,
  * script error, program fault). */

@@ -1,0 +1,443 @@
+/* tests/unit/test_sockets.c - socket maps and the socket world:
+ *
+ *  - sockmap / sockhash creation checks, flags and errnos (in process);
+ *  - the socket world's API on corpus/build/sock_redir.o: the redirect
+ *    lands on the peer's queue, the map empties as sockets close;
+ *  - `bpfemu test` on tests/yaml/sock_helpers.yaml (the helpers' semantics),
+ *    and a socket test with wrong expectations: its diff and event log;
+ *  - `bpfemu run OBJ --sockets` text and JSON output, and bad scripts: one
+ *    line naming the file, line and key, exit 2.
+ * Runs with cwd = tests/ ($BPFEMU, default ../build/bpfemu). */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers/helpers.h"
+#include "vm/vm.h"
+
+/* ------------------------------------------------------------ socket maps */
+
+static int mk(uint32_t type, uint32_t ks, uint32_t vs, uint32_t max, uint32_t flags,
+              struct maps_map **m, char *err)
+{
+    struct maps_attr a = {.type = type, .key_size = ks, .value_size = vs, .max_entries = max,
+                          .map_flags = flags};
+    return maps_create(&a, m, err, 256);
+}
+
+Test(sock_maps, create_checks)
+{
+    struct maps_map *m = NULL;
+    char err[256];
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKMAP, 8, 4, 4, 0, &m, err), -EINVAL);
+    cr_expect_str_eq(err, "key_size 8: a sockmap's key is a u32 index (4)");
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKMAP, 4, 2, 4, 0, &m, err), -EINVAL);
+    cr_expect_str_eq(err, "value_size 2: a socket map's value is a socket fd (4 or 8)");
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKHASH, 0, 4, 4, 0, &m, err), -EINVAL);
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKHASH, 513, 4, 4, 0, &m, err), -E2BIG);
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKHASH, 4, 4, 0, 0, &m, err), -EINVAL);
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKMAP, 4, 4, 4, BPF_F_NO_PREALLOC, &m, err), -EINVAL);
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKMAP, 4, 8, 4, BPF_F_RDONLY, &m, err), 0, "%s", err);
+    maps_destroy(m);
+    cr_expect_eq(mk(BPF_MAP_TYPE_SOCKHASH, 20, 4, 2, BPF_F_NUMA_NODE, &m, err), 0, "%s", err);
+    maps_destroy(m);
+}
+
+/* Sockets are opaque to the maps: any two addresses will do. */
+static int sock_a, sock_b, sock_c;
+
+Test(sock_maps, sockmap_update_rules)
+{
+    struct maps_map *m;
+    char err[256];
+    cr_assert_eq(mk(BPF_MAP_TYPE_SOCKMAP, 4, 8, 2, 0, &m, err), 0);
+    uint32_t k0 = 0, k1 = 1, k2 = 2;
+    cr_expect_eq(maps_sock_update(m, &k2, &sock_a, 1, BPF_ANY), -E2BIG);
+    cr_expect_eq(maps_sock_update(m, &k0, &sock_a, 1, BPF_EXIST), -ENOENT);
+    cr_expect_eq(maps_sock_update(m, &k0, &sock_a, 1, 3), -EINVAL);
+    cr_expect_eq(maps_sock_update(m, &k0, &sock_a, 1, BPF_NOEXIST), 0);
+    cr_expect_eq(maps_sock_update(m, &k0, &sock_b, 2, BPF_NOEXIST), -EEXIST);
+    cr_expect_eq(maps_sock_update(m, &k1, &sock_a, 1, BPF_ANY), 0);
+    cr_expect_eq(maps_sock_get(m, &k1), &sock_a);
+    cr_expect_eq(maps_sock_count(m), 2);
+    uint64_t cookie = 0;
+    cr_expect_eq(maps_user_lookup(m, &k0, &cookie), 0);
+    cr_expect_eq(cookie, 1);
+    /* closing the socket empties both slots */
+    cr_expect_eq(maps_sock_remove(m, &sock_a), 2);
+    cr_expect_eq(maps_user_lookup(m, &k0, &cookie), -ENOENT);
+    cr_expect_eq(maps_user_delete(m, &k0), -EINVAL); /* an empty slot */
+    /* user space gives fds: nothing resolves them here */
+    uint64_t fd = 5;
+    cr_expect_eq(maps_user_update(m, &k0, &fd, BPF_ANY), -EBADF);
+    fd = 1ull << 31;
+    cr_expect_eq(maps_user_update(m, &k0, &fd, BPF_ANY), -EINVAL);
+    uint32_t next;
+    cr_expect_eq(maps_user_next_key(m, NULL, &next), 0);
+    cr_expect_eq(next, 0);
+    cr_expect_eq(maps_user_next_key(m, &k1, &next), -ENOENT);
+    maps_destroy(m);
+}
+
+Test(sock_maps, sockhash_update_rules)
+{
+    struct maps_map *m;
+    char err[256];
+    cr_assert_eq(mk(BPF_MAP_TYPE_SOCKHASH, 8, 4, 2, 0, &m, err), 0);
+    uint64_t k1 = 11, k2 = 22, k3 = 33;
+    cr_expect_eq(maps_sock_update(m, &k1, &sock_a, 1, BPF_EXIST), -ENOENT);
+    cr_expect_eq(maps_sock_update(m, &k1, &sock_a, 1, BPF_ANY), 0);
+    cr_expect_eq(maps_sock_update(m, &k2, &sock_b, 2, BPF_ANY), 0);
+    cr_expect_eq(maps_sock_update(m, &k3, &sock_c, 3, BPF_ANY), -E2BIG); /* full */
+    cr_expect_eq(maps_sock_update(m, &k2, &sock_c, 3, BPF_EXIST), 0);     /* replace */
+    cr_expect_eq(maps_sock_get(m, &k2), &sock_c);
+    uint32_t v;
+    cr_expect_eq(maps_user_lookup(m, &k1, &v), -ENOSPC); /* 4-byte values: no cookie */
+    cr_expect_eq(maps_user_delete(m, &k3), -ENOENT);
+    uint64_t nk;
+    cr_expect_eq(maps_user_next_key(m, NULL, &nk), 0);
+    cr_expect_eq(nk, 11);
+    cr_expect_eq(maps_user_next_key(m, &nk, &nk), 0);
+    cr_expect_eq(nk, 22);
+    cr_expect_eq(maps_user_next_key(m, &nk, &nk), -ENOENT);
+    cr_expect_eq(maps_user_delete(m, &k1), 0);
+    cr_expect_eq(maps_sock_count(m), 1);
+    maps_destroy(m);
+}
+
+/* ---------------------------------------------------- the socket world */
+
+static void open_obj(const char *path, struct vm_object **obj, struct helper_env **env)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s: build the corpus (make -C corpus)", path);
+    static uint8_t buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    char err[512];
+    cr_assert_eq(vm_object_load_elf(buf, n, "obj", obj, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_env_create(*obj, NULL, env, err, sizeof err), 0, "%s", err);
+}
+
+static struct helper_sock_addr ip4(const char *a, uint16_t port)
+{
+    struct helper_sock_addr s = {.family = AF_INET, .port = port};
+    cr_assert(helper_parse_ip4(a, s.addr));
+    return s;
+}
+
+Test(sock_world, redirect_to_the_peer_and_close)
+{
+    struct vm_object *obj;
+    struct helper_env *env;
+    open_obj("../corpus/build/sock_redir.o", &obj, &env);
+    char err[512];
+    cr_assert_eq(helper_env_verify(env, 0, err, sizeof err), 0, "%s", err);
+    struct helper_sock_world *w;
+    cr_assert_eq(helper_sock_world_create(env, &w, err, sizeof err), 0);
+    struct maps_map *m = helper_env_map(env, "sock_ops_map");
+    cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_SOCKOPS, helper_env_prog(env, "bpf_sockops"),
+                                    NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_MSG_VERDICT,
+                                    helper_env_prog(env, "bpf_redir"), m, err, sizeof err),
+                 0, "%s", err);
+    /* the sk_msg program is no sock_ops program */
+    cr_expect_eq(helper_sock_attach(w, HELPER_SOCK_SOCKOPS, helper_env_prog(env, "bpf_redir"),
+                                    NULL, err, sizeof err), -EINVAL);
+    struct helper_sock_addr l = ip4("127.0.0.1", 15001), from = ip4("10.0.0.1", 40000);
+    cr_assert_eq(helper_sock_listen(w, "envoy", &l, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_connect(w, "app", &from, &l, "conn", err, sizeof err), 0, "%s", err);
+    cr_expect_eq(maps_sock_count(m), 2);
+    cr_assert_eq(helper_sock_send(w, "app", "hi", 2, err, sizeof err), 0, "%s", err);
+    const struct helper_sock_event_report *r = helper_sock_report(w);
+    cr_expect_eq(r->result, 2);
+    cr_assert_eq(r->n_deliveries, 1);
+    cr_expect_str_eq(r->deliveries[0].to, "conn");
+    cr_expect_str_eq(r->deliveries[0].how, "sk_msg redirect ingress");
+    const uint8_t *d;
+    size_t len;
+    cr_assert_eq(helper_sock_received(w, "conn", &d, &len), 0);
+    cr_expect(len == 2 && !memcmp(d, "hi", 2));
+    uint64_t cookie;
+    uint32_t state;
+    cr_assert_eq(helper_sock_info(w, "conn", &cookie, &state), 0);
+    cr_expect_eq(cookie, 3);
+    cr_expect_eq(state, BPF_TCP_ESTABLISHED);
+    cr_assert_eq(helper_sock_close(w, "app", err, sizeof err), 0);
+    cr_expect_eq(maps_sock_count(m), 1);
+    cr_expect_eq(helper_sock_send(w, "app", "x", 1, err, sizeof err), -ENOTCONN);
+    cr_expect_str_eq(err, "send: socket 'app' is not connected (closed)");
+    cr_expect_eq(helper_sock_send(w, "nobody", "x", 1, err, sizeof err), -ENOENT);
+    helper_sock_world_destroy(w);
+    /* the world took its sockets out of the maps it leaves behind */
+    cr_expect_eq(maps_sock_count(m), 0);
+    helper_env_destroy(env);
+    vm_object_free(obj);
+}
+
+/* ------------------------------------------------------------- the CLI */
+
+static const char *bpfemu_bin(void)
+{
+    const char *b = getenv("BPFEMU");
+    return b && *b ? b : "../build/bpfemu";
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, r;
+    char *buf = malloc(cap);
+    while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 >= cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = 0;
+    return buf;
+}
+
+struct res {
+    int status;
+    char *out, *err;
+};
+
+static struct res run_v(const char *const *args)
+{
+    char outp[] = "/tmp/bpfemu-sock-outXXXXXX", errp[] = "/tmp/bpfemu-sock-errXXXXXX";
+    int o = mkstemp(outp), e = mkstemp(errp);
+    cr_assert(o >= 0 && e >= 0);
+    const char *argv[32];
+    int argc = 0;
+    argv[argc++] = bpfemu_bin();
+    for (const char *const *a = args; *a; a++)
+        argv[argc++] = *a;
+    argv[argc] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        int i0 = open("/dev/null", O_RDONLY);
+        if (i0 < 0)
+            _exit(126);
+        alarm(50);
+        dup2(i0, 0), dup2(o, 1), dup2(e, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(o);
+    close(e);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    struct res r = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(outp), slurp(errp)};
+    unlink(outp);
+    unlink(errp);
+    cr_assert_not_null(r.out);
+    cr_assert_not_null(r.err);
+    return r;
+}
+
+#define RUN(...) run_v((const char *const[]){__VA_ARGS__, NULL})
+
+static void res_free(struct res *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static const char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/bpfemu-sock-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+Test(sock_cli, helper_semantics_fixture_passes)
+{
+    struct res r = RUN("test", "yaml/sock_helpers.yaml");
+    cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "\n6 passed, 0 failed\n") != NULL, "%s", r.out);
+    res_free(&r);
+}
+
+Test(sock_cli, wrong_expectations_show_the_diff_and_the_events)
+{
+    char *abs = realpath("../corpus/build/sock_redir.o", NULL), text[2048];
+    cr_assert_not_null(abs, "make -C corpus");
+    snprintf(text, sizeof text,
+             "object: %s\n"
+             "attach: {sockops: bpf_sockops, sk_msg: {program: bpf_redir, map: sock_ops_map}}\n"
+             "tests:\n"
+             "  - name: wrong\n"
+             "    sockets:\n"
+             "      - listen: {socket: envoy, addr: 127.0.0.1:15001}\n"
+             "      - connect: {socket: app, to: 127.0.0.1:15001, accept: conn}\n"
+             "      - send: {socket: app, data: \"hi\"}\n"
+             "        expect: {result: -EACCES, via: [tcp]}\n"
+             "    expect:\n"
+             "      received: {conn: \"ho\"}\n"
+             "      maps: {sock_ops_map: {count: 1}}\n",
+             abs);
+    free(abs);
+    const char *p = write_tmp(text);
+    struct res r = RUN("test", p);
+    unlink(p);
+    cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
+    const char *want =
+        "        event 3 (line 8) send app: result: expected -EACCES, got 2\n"
+        "        event 3 (line 8) send app: via: expected [tcp], got [sk_msg redirect ingress]\n"
+        "        received conn (line 11): expected \"ho\", got \"hi\"\n"
+        "        map sock_ops_map (line 12): expected 1 entries, got 2\n"
+        "        events:\n"
+        "          event 1 (line 6): listen envoy on 127.0.0.1:15001\n"
+        "            sockops bpf_sockops on envoy (op TCP_LISTEN_CB): returned 1\n"
+        "          event 2 (line 7): connect app to 127.0.0.1:15001 (accepted as conn)\n"
+        "            sockops bpf_sockops on app (op TCP_CONNECT_CB): returned 1\n"
+        "            sockops bpf_sockops on app (op ACTIVE_ESTABLISHED_CB): returned 1\n"
+        "            sockops bpf_sockops on conn (op PASSIVE_ESTABLISHED_CB): returned 1\n"
+        "          event 3 (line 8): send app, 2 bytes: result 2\n"
+        "            sk_msg bpf_redir on app: returned 1, redirect to conn (ingress)\n"
+        "            2 bytes from app to conn: sk_msg redirect ingress\n"
+        "0 passed, 1 failed\n";
+    cr_expect(strstr(r.out, want) != NULL, "got:\n%s", r.out);
+    res_free(&r);
+}
+
+Test(sock_cli, run_prints_each_event)
+{
+    struct res r = RUN("run", "../corpus/build/sock_redir.o", "--sockets", "sockets/redirect.yaml");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(r.out,
+                     "event 1 (line 7): listen envoy on 127.0.0.1:15001\n"
+                     "  sockops bpf_sockops on envoy (op TCP_LISTEN_CB): returned 1\n"
+                     "event 2 (line 8): connect app to 127.0.0.1:15001 (accepted as envoy_conn)\n"
+                     "  sockops bpf_sockops on app (op TCP_CONNECT_CB): returned 1\n"
+                     "  sockops bpf_sockops on app (op ACTIVE_ESTABLISHED_CB): returned 1\n"
+                     "  sockops bpf_sockops on envoy_conn (op PASSIVE_ESTABLISHED_CB): returned 1\n"
+                     "event 3 (line 9): send app, 16 bytes: result 16\n"
+                     "  sk_msg bpf_redir on app: returned 1, redirect to envoy_conn (ingress)\n"
+                     "  16 bytes from app to envoy_conn: sk_msg redirect ingress\n"
+                     "event 4 (line 10): send app, 7 bytes: result -EACCES\n"
+                     "  sk_msg bpf_redir on app: returned 0, SK_DROP\n"
+                     "  7 bytes from app: sk_msg drop\n"
+                     "event 5 (line 11): close app\n"
+                     "received envoy_conn: \"GET / HTTP/1.1\\r\\n\"\n");
+    res_free(&r);
+    r = RUN("run", "../corpus/build/sock_redir.o", "--sockets", "sockets/redirect.yaml", "--json");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "{\"event\": \"send\", \"line\": 9, \"socket\": \"app\", \"result\": 16, "
+                            "\"runs\": [{\"program\": \"bpf_redir\", \"attach\": \"sk_msg\", "
+                            "\"socket\": \"app\", \"retval\": 1, \"result\": \"redirect to "
+                            "envoy_conn (ingress)\"}], \"deliveries\": [{\"from\": \"app\", \"to\": "
+                            "\"envoy_conn\", \"how\": \"sk_msg redirect ingress\", \"len\": 16}], "
+                            "\"trace\": \"\"}\n") != NULL,
+              "%s", r.out);
+    size_t lines = 0;
+    for (const char *c = r.out; *c; c++)
+        lines += *c == '\n';
+    cr_expect_eq(lines, 5, "one JSON object per event: %s", r.out);
+    res_free(&r);
+}
+
+struct bad {
+    const char *obj, *script, *err; /* err: after "bpfemu: SCRIPT: " */
+};
+
+Test(sock_cli, bad_scripts_get_one_line_and_exit_2)
+{
+    static const struct bad cases[] = {
+        {"sock_redir", "sockets: [ {send: \n", "line 2: did not find expected node content"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - send: {socket: ghost, data: x}\n",
+         "line 3: send.socket: unknown socket 'ghost' (sockets are defined by listen, connect and "
+         "its accept)\n"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - listen: {socket: a, addr: 300.1.1.1:80}\n",
+         "line 3: listen.addr: '300.1.1.1' is not an IPv4 or IPv6 address\n"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1}\n",
+         "line 3: listen.addr: '1.1.1.1' needs a port (ADDRESS:PORT)\n"},
+        {"sock_redir", "attach: {sockops: nope}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n",
+         "line 1: attach.sockops: no program 'nope' in the object (programs: bpf_sockops, "
+         "bpf_redir)\n"},
+        {"sock_redir", "attach: {sk_msg: {program: bpf_redir, map: nomap}}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n",
+         "line 1: attach.sk_msg: no map 'nomap' in the object\n"},
+        {"sock_redir", "attach: {sk_msg: {program: bpf_sockops, map: sock_ops_map}}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n",
+         "line 1: attach.sk_msg: program 'bpf_sockops' cannot be attached as sk_msg: it is not a "
+         "sk_msg program\n"},
+        {"xdp_counter", "attach: {sockops: xdp_prog1}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n",
+         "line 1: attach.sockops: program 'xdp_prog1' cannot be attached as sockops: it is not a "
+         "sock_ops program\n"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n  - close: {socket: a}\n  - send: {socket: a, data: x}\n",
+         "line 5: send.socket: socket 'a' is closed\n"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - connect: {socket: c, to: 1.1.1.1:80}\n  - send: {socket: c, data: x}\n",
+         "line 4: send: socket 'c' is not connected (closed)\n"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - shout: {socket: c}\n",
+         "line 3: sockets: unknown event 'shout' (expected one of: listen, connect, send, close, "
+         "update; and expect)\n"},
+        {"sock_redir", "sockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n",
+         "line 2: sockets: the file or the test needs 'attach:' (which programs run on the "
+         "sockets)\n"},
+        {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n  - update: {map: sock_ops_map, key: 1, socket: a}\n",
+         "line 4: update.key: '1': expected a number or 20 hex bytes\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char obj[128];
+        snprintf(obj, sizeof obj, "../corpus/build/%s.o", cases[i].obj);
+        const char *p = write_tmp(cases[i].script);
+        struct res r = RUN("run", obj, "--sockets", p);
+        char want[1024];
+        snprintf(want, sizeof want, "bpfemu: %s: %s", p, cases[i].err);
+        cr_expect_eq(r.status, 2, "case %zu: status %d: %s", i, r.status, r.err);
+        cr_expect(!strncmp(r.err, want, strlen(want)), "case %zu:\n got `%s`\nwant `%s`", i,
+                  r.err, want);
+        cr_expect_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "case %zu: one line: %s", i,
+                     r.err);
+        unlink(p);
+        res_free(&r);
+    }
+    struct res r = RUN("run", "../corpus/build/sock_redir.o", "--sockets", "sockets/redirect.yaml",
+                       "--data", "x");
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(r.err, "bpfemu: --sockets: the script says which programs run on what: it "
+                            "takes --json, --no-verify, --priv and the runtime options only\n");
+    res_free(&r);
+}
+
+Test(sock_cli, bad_socket_test_files_exit_2)
+{
+    static const struct bad cases[] = {
+        {NULL, "object: x.o\ntests:\n  - name: t\n    attach: {sockops: p}\n",
+         "line 4: test 't': attach: goes with sockets:\n"},
+        {NULL, "object: x.o\ntests:\n  - name: t\n    sockets:\n      - listen: {socket: a, addr: 1.1.1.1:1}\n",
+         "line 5: sockets: the file or the test needs 'attach:' (which programs run on the "
+         "sockets)\n"},
+        {NULL, "object: x.o\nattach: {sockops: p}\ntests:\n  - name: t\n    packet: eth\n    sockets:\n      - listen: {socket: a, addr: 1.1.1.1:1}\n",
+         "line 5: test 't': 'packet' is for packet tests, not socket tests\n"},
+        {NULL, "object: x.o\nattach: {sockops: p}\ntests:\n  - name: t\n    sockets:\n      - listen: {socket: a, addr: 1.1.1.1:1}\n    expect: {action: XDP_PASS}\n",
+         "line 7: expect (of a socket test): unknown key 'action' (expected one of: received, "
+         "maps)\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *p = write_tmp(cases[i].script);
+        struct res r = RUN("test", p);
+        char want[1024];
+        snprintf(want, sizeof want, "bpfemu: %s: %s", p, cases[i].err);
+        cr_expect_eq(r.status, 2, "case %zu: status %d: %s", i, r.status, r.err);
+        cr_expect_str_eq(r.err, want, "case %zu", i);
+        unlink(p);
+        res_free(&r);
+    }
+}
