@@ -2,7 +2,7 @@
  * (net/core/filter.c: sock_ops_is_valid_access, sock_ops_convert_ctx_access).
  *
  *  - reads are 4 bytes, except bytes_received / bytes_acked, sk, skb_data
- *    and skb_data_end (8) and skb_tcp_flags (1, 2 or 4);
+ *    and skb_data_end (8) and skb_tcp_flags (1, 2 or 4 at its offset);
  *  - writes: reply (which args[0] and replylong[0] share) and sk_txhash,
  *    4 bytes;
  *  - the socket's fields are the emulated socket's; the TCP statistics are
@@ -89,7 +89,7 @@ int helper_ctx_sock_ops_access(struct vm_run *run, const struct vm_region *r, ui
         *value = (uintptr_t)(off == OFF(skb_data) ? sr->cc.pkt.data : sr->cc.pkt.data_end);
         return 0;
     }
-    if (off >= OFF(skb_tcp_flags) && off < OFF(skb_tcp_flags) + 4) {
+    if (off == OFF(skb_tcp_flags)) {
         if (size > 4)
             return deny(why, "skb_tcp_flags is a u32");
         *value = 0;

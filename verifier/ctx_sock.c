@@ -37,8 +37,9 @@ int v_ctx_sock_ops(struct venv *env, int off, int size, int t, uint32_t *type, b
         *type = off == OPS_OFF(skb_data) ? PTR_TO_PACKET : PTR_TO_PACKET_END;
         return size == 8;
     }
-    if (off >= OPS_OFF(skb_tcp_flags) && off < OPS_OFF(skb_tcp_flags) + 4) {
-        /* bpf_ctx_narrow_access_ok: 1, 2 or 4 bytes inside the u32 */
+    if (off == OPS_OFF(skb_tcp_flags)) {
+        /* bpf_ctx_narrow_access_ok at the field's own offset only: a load
+         * inside it (off 214) takes the default rule, 4 bytes */
         *narrow = true;
         return size <= 4 && !(size & (size - 1));
     }

@@ -139,7 +139,7 @@ static bool may_update_sockmap(struct venv *env, int32_t id)
     default:
         break;
     }
-    verbose(env, "cannot update sockmap in this context\n");
+    (void)v_err(env, -EINVAL, "cannot update sockmap in this context\n");
     return false;
 }
 
