@@ -441,3 +441,37 @@ Test(sock_cli, bad_socket_test_files_exit_2)
         res_free(&r);
     }
 }
+
+/* ------------------------------------------------- kernel differential */
+
+/* The kernel cannot BPF_PROG_TEST_RUN socket-level programs: the
+ * differential is BPF_PROG_LOAD's verdict (and insns processed) against
+ * bpfemu's verifier, for every program of the socket corpus objects and
+ * the helper fixture (suite files: test_verifier_kernel.c). */
+Test(sock_kernel, corpus_socket_programs_load_as_bpfemu_verifies, .timeout = 120)
+{
+    static const struct {
+        const char *obj, *prog;
+    } progs[] = {
+        {"../corpus/build/sock_redir.o", "bpf_sockops"},
+        {"../corpus/build/sock_redir.o", "bpf_redir"},
+        {"../corpus/build/sk_skb_proxy.o", "proxy_parser"},
+        {"../corpus/build/sk_skb_proxy.o", "proxy_verdict"},
+        {"yaml/build/sock_helpers.o", "ops"},
+        {"yaml/build/sock_helpers.o", "verdict"},
+    };
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+        struct res r = RUN("kdiff", progs[i].obj, "--section", progs[i].prog);
+        if (strstr(r.err, "not permitted")) {
+            printf("SKIP: socket program load differential: %s", r.err);
+            res_free(&r);
+            return;
+        }
+        cr_expect_eq(r.status, 0, "%s %s: %s%s", progs[i].obj, progs[i].prog, r.out, r.err);
+        cr_expect(strstr(r.out, "identical verdicts (the kernel cannot test-run this program "
+                                "type: nothing to run)\n") != NULL,
+                  "%s %s: %s", progs[i].obj, progs[i].prog, r.out);
+        cr_expect(strstr(r.out, "  kernel  accept,") != NULL, "%s", r.out);
+        res_free(&r);
+    }
+}
