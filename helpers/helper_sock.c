@@ -17,8 +17,8 @@
  *    returns the others (0 when all are known).
  *  - setsockopt / getsockopt: a recorded no-op for the options below (0),
  *    -EINVAL for others or a wrong optlen; getsockopt answers
- *    TCP_CONGESTION ("cubic", or what setsockopt set) and gives 0 for the
- *    integer options, zeroing optval when it fails, as the kernel does.
+ *    TCP_CONGESTION with "cubic" and gives 0 for the integer options
+ *    (nothing is stored), zeroing optval when it fails, as the kernel does.
  *    SOL_SOCKET: SO_RCVBUF, SO_SNDBUF, SO_PRIORITY, SO_MARK, SO_KEEPALIVE,
  *    SO_REUSEADDR, SO_REUSEPORT, SO_RCVLOWAT, SO_MAX_PACING_RATE;
  *    SOL_TCP: TCP_NODELAY, TCP_MAXSEG, TCP_KEEPIDLE, TCP_KEEPINTVL,

@@ -115,7 +115,7 @@ static int skb_verdict(struct helper_sock_world *w, struct wsock *from, struct w
         bool ingress = sr->redir_flags & BPF_F_INGRESS;
         if (ret == SK_PASS && !t) {
             sock_note_result(w, "SK_PASS");
-            sock_note_delivery(w, from, s, "tcp, sk_skb pass", olen);
+            sock_note_delivery(w, from, s, "sk_skb pass", olen);
             rc = sock_rx_append(s, out, olen) ? oom(err, errlen) : 0;
         } else if (ret == SK_PASS && t && sock_in_any_map(w, t)) {
             sock_note_result(w, "redirect to %s (%s)", t->name, ingress ? "ingress" : "egress");
