@@ -475,3 +475,287 @@ Test(sock_kernel, corpus_socket_programs_load_as_bpfemu_verifies, .timeout = 120
         res_free(&r);
     }
 }
+
+/* The true oracle: sock_redir.o in the real kernel, its sock_ops program
+ * attached to a fresh cgroup v2 and its sk_msg program to the sockhash,
+ * loopback TCP connections opened by a child process in that cgroup; then
+ * the same events through bpfemu's socket world. Both must agree on what
+ * each send returned, what each socket received, and whether the bytes
+ * went through TCP (the sender's tcpi_bytes_sent grew) or were redirected
+ * (it did not). Prints SKIP without bpf(), cgroup v2 or the port. */
+
+#include "tools/kbpf.h"
+
+#include <arpa/inet.h>
+#include <linux/tcp.h> /* tcpi_bytes_sent: glibc's struct tcp_info lacks it */
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#define CG_ROOT "/sys/fs/cgroup/unified"
+
+/* What one side saw: per send its result (bytes or -errno) and whether
+ * it went by TCP; per receiving socket its bytes. */
+struct kside {
+    long sent[4];
+    int by_tcp[4];
+    char recv[3][64];
+};
+
+static int sys_bpf(int cmd, union bpf_attr *a)
+{
+    return (int)syscall(__NR_bpf, cmd, a, sizeof(*a));
+}
+
+static long tcp_bytes_sent(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+        return -1;
+    return (long)ti.tcpi_bytes_sent;
+}
+
+static long send_one(int fd, const char *s, int *by_tcp)
+{
+    long before = tcp_bytes_sent(fd);
+    long n = send(fd, s, strlen(s), 0);
+    if (n < 0)
+        n = -errno;
+    usleep(20000);
+    *by_tcp = tcp_bytes_sent(fd) > before;
+    return n;
+}
+
+static void recv_all(int fd, char *out, size_t cap)
+{
+    size_t n = 0;
+    ssize_t r;
+    while (n + 1 < cap && (r = recv(fd, out + n, cap - 1 - n, MSG_DONTWAIT)) > 0)
+        n += (size_t)r;
+    out[n] = 0;
+}
+
+static int listen_on(uint16_t port, uint16_t *got)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 4) ||
+        getsockname(fd, (struct sockaddr *)&a, &al)) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *got = ntohs(a.sin_port);
+    return fd;
+}
+
+static int connect_to(uint16_t port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The child, in the cgroup: the proxied connection (app -> envoy on
+ * 15001) and a plain one (curl -> web on an ephemeral port). */
+static int kernel_events(uint16_t *web_port, struct kside *k)
+{
+    uint16_t p;
+    int envoy = listen_on(15001, &p), web = listen_on(0, web_port);
+    if (envoy < 0 || web < 0)
+        return 2;
+    int app = connect_to(15001), curl = connect_to(*web_port);
+    int conn = app >= 0 ? accept(envoy, NULL, NULL) : -1;
+    int web_conn = curl >= 0 ? accept(web, NULL, NULL) : -1;
+    if (conn < 0 || web_conn < 0)
+        return 3;
+    usleep(50000); /* the sockops callbacks have run */
+    k->sent[0] = send_one(app, "GET / HTTP/1.1\r\n", &k->by_tcp[0]);
+    k->sent[1] = send_one(app, "DENY me", &k->by_tcp[1]);
+    k->sent[2] = send_one(conn, "HTTP/1.1 200 OK\r\n", &k->by_tcp[2]);
+    k->sent[3] = send_one(curl, "plain", &k->by_tcp[3]);
+    recv_all(conn, k->recv[0], sizeof k->recv[0]);
+    recv_all(app, k->recv[1], sizeof k->recv[1]);
+    recv_all(web_conn, k->recv[2], sizeof k->recv[2]);
+    close(app), close(conn), close(curl), close(web_conn), close(envoy), close(web);
+    return 0;
+}
+
+static void emu_events(uint16_t web_port, struct kside *e)
+{
+    struct vm_object *obj;
+    struct helper_env *env;
+    open_obj("../corpus/build/sock_redir.o", &obj, &env);
+    char err[512];
+    struct helper_sock_world *w;
+    cr_assert_eq(helper_sock_world_create(env, &w, err, sizeof err), 0);
+    cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_SOCKOPS, helper_env_prog(env, "bpf_sockops"),
+                                    NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_MSG_VERDICT, helper_env_prog(env, "bpf_redir"),
+                                    helper_env_map(env, "sock_ops_map"), err, sizeof err), 0);
+    struct helper_sock_addr envoy = ip4("127.0.0.1", 15001), web = ip4("127.0.0.1", web_port);
+    cr_assert_eq(helper_sock_listen(w, "envoy", &envoy, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_listen(w, "web", &web, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_connect(w, "app", NULL, &envoy, "conn", err, sizeof err), 0);
+    cr_assert_eq(helper_sock_connect(w, "curl", NULL, &web, "web_conn", err, sizeof err), 0);
+    static const struct {
+        const char *sock, *data;
+    } sends[] = {{"app", "GET / HTTP/1.1\r\n"}, {"app", "DENY me"},
+                 {"conn", "HTTP/1.1 200 OK\r\n"}, {"curl", "plain"}};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(helper_sock_send(w, sends[i].sock, sends[i].data, strlen(sends[i].data), err,
+                                      sizeof err), 0, "%s", err);
+        const struct helper_sock_event_report *r = helper_sock_report(w);
+        e->sent[i] = r->result;
+        e->by_tcp[i] = r->n_deliveries && !strcmp(r->deliveries[0].how, "tcp");
+    }
+    static const char *const rx[] = {"conn", "app", "web_conn"};
+    for (int i = 0; i < 3; i++) {
+        const uint8_t *d;
+        size_t len;
+        cr_assert_eq(helper_sock_received(w, rx[i], &d, &len), 0);
+        snprintf(e->recv[i], sizeof e->recv[i], "%.*s", (int)len, (const char *)d);
+    }
+    helper_sock_world_destroy(w);
+    helper_env_destroy(env);
+    vm_object_free(obj);
+}
+
+Test(sock_kernel, redirection_matches_the_kernel, .timeout = 60)
+{
+    struct vm_object *obj;
+    struct helper_env *env;
+    open_obj("../corpus/build/sock_redir.o", &obj, &env);
+    const struct vm_map_def *md = &obj->maps[0];
+    int map_fd = kbpf_map_create(md->type, md->key_size, md->value_size, md->max_entries,
+                                 md->map_flags, "sock_ops_map");
+    if (map_fd < 0) {
+        printf("SKIP: socket kernel differential: cannot create a sockhash (%s)\n",
+               strerror(-map_fd));
+        helper_env_destroy(env);
+        vm_object_free(obj);
+        return;
+    }
+    int fds[2] = {-1, -1};
+    for (uint32_t i = 0; i < obj->n_progs && i < 2; i++) {
+        const struct vm_obj_prog *p = &obj->progs[i];
+        static char log[65536];
+        struct kbpf_load l = {.prog_type = p->prog_type,
+                              .expected_attach_type = p->expected_attach_type,
+                              .insns = p->prog->insns, .insn_cnt = p->prog->len,
+                              .fd_array = &map_fd, .license = obj->license,
+                              .log_level = 1, .log_buf = log, .log_size = sizeof log};
+        fds[i] = kbpf_prog_load(&l);
+        cr_assert_geq(fds[i], 0, "%s: %s %s", p->name, strerror(-fds[i]), log);
+    }
+    int ops_fd = obj->progs[0].prog_type == BPF_PROG_TYPE_SOCK_OPS ? fds[0] : fds[1];
+    int msg_fd = ops_fd == fds[0] ? fds[1] : fds[0];
+    char cg[256];
+    snprintf(cg, sizeof cg, CG_ROOT "/bpfemu-sock-%d", (int)getpid());
+    int cg_fd = -1, attached = 0;
+    struct kside k = {0}, e = {0};
+    uint16_t web_port = 0;
+    int child_rc = -1;
+    if (mkdir(cg, 0755) || (cg_fd = open(cg, O_RDONLY | O_DIRECTORY)) < 0) {
+        printf("SKIP: socket kernel differential: no cgroup v2 at " CG_ROOT " (%s)\n",
+               strerror(errno));
+        goto cleanup;
+    }
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.target_fd = (uint32_t)cg_fd;
+    a.attach_bpf_fd = (uint32_t)ops_fd;
+    a.attach_type = BPF_CGROUP_SOCK_OPS;
+    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sockops: %s", strerror(errno));
+    attached |= 1;
+    memset(&a, 0, sizeof a);
+    a.target_fd = (uint32_t)map_fd;
+    a.attach_bpf_fd = (uint32_t)msg_fd;
+    a.attach_type = BPF_SK_MSG_VERDICT;
+    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sk_msg: %s", strerror(errno));
+    attached |= 2;
+    int pipefd[2];
+    cr_assert_eq(pipe(pipefd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        char procs[300], me[32];
+        snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
+        int pf = open(procs, O_WRONLY);
+        snprintf(me, sizeof me, "%d\n", (int)getpid());
+        if (pf < 0 || write(pf, me, strlen(me)) < 0)
+            _exit(4);
+        close(pf);
+        alarm(20);
+        int rc = kernel_events(&web_port, &k);
+        if (write(pipefd[1], &web_port, sizeof web_port) < 0 || write(pipefd[1], &k, sizeof k) < 0)
+            _exit(5);
+        _exit(rc);
+    }
+    close(pipefd[1]);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    child_rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    if (read(pipefd[0], &web_port, sizeof web_port) != sizeof web_port ||
+        read(pipefd[0], &k, sizeof k) != sizeof k)
+        child_rc = child_rc ? child_rc : 6;
+    close(pipefd[0]);
+    if (child_rc == 2) {
+        printf("SKIP: socket kernel differential: port 15001 on 127.0.0.1 is taken\n");
+        goto cleanup;
+    }
+    cr_expect_eq(child_rc, 0, "the kernel side failed (%d)", child_rc);
+    if (child_rc)
+        goto cleanup;
+    emu_events(web_port, &e);
+    static const char *const what[] = {"app GET", "app DENY", "conn reply", "curl plain"};
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(e.sent[i], k.sent[i], "%s: send returned %ld in bpfemu, %ld in the kernel",
+                     what[i], e.sent[i], k.sent[i]);
+        if (k.sent[i] > 0)
+            cr_expect_eq(e.by_tcp[i], k.by_tcp[i], "%s: by TCP in bpfemu %d, in the kernel %d",
+                         what[i], e.by_tcp[i], k.by_tcp[i]);
+    }
+    static const char *const rx[] = {"conn", "app", "web_conn"};
+    for (int i = 0; i < 3; i++)
+        cr_expect_str_eq(e.recv[i], k.recv[i], "%s received: bpfemu \"%s\", kernel \"%s\"", rx[i],
+                         e.recv[i], k.recv[i]);
+    /* the scenario is the interesting one: redirected, dropped, by TCP */
+    cr_expect(k.sent[0] == 16 && !k.by_tcp[0], "kernel: the app's message was not redirected");
+    cr_expect_eq(k.sent[1], -EACCES);
+    cr_expect(k.sent[3] == 5 && k.by_tcp[3]);
+cleanup:
+    if (attached & 1) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)cg_fd;
+        a.attach_bpf_fd = (uint32_t)ops_fd;
+        a.attach_type = BPF_CGROUP_SOCK_OPS;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (attached & 2) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)map_fd;
+        a.attach_bpf_fd = (uint32_t)msg_fd;
+        a.attach_type = BPF_SK_MSG_VERDICT;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (cg_fd >= 0)
+        close(cg_fd);
+    rmdir(cg);
+    close(fds[0]), close(fds[1]), close(map_fd);
+    helper_env_destroy(env);
+    vm_object_free(obj);
+}
