@@ -70,6 +70,7 @@ struct sock_run {
     uint32_t apply_bytes, cork_bytes;
     struct wsock *redir;
     uint64_t redir_flags;
+    uint8_t no_header[8];      /* sock_ops: what skb_data points at (empty) */
 };
 
 /* The sock_run of a helper call, or NULL when the run is no socket run

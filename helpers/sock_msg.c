@@ -195,8 +195,10 @@ static const char *eval_text(enum sock_eval e)
     return e == EVAL_PASS ? "SK_PASS" : e == EVAL_REDIRECT ? "redirect" : "SK_DROP";
 }
 
-/* tcp_bpf_send_verdict over one message; *sent counts what left. */
-static int send_verdict(struct helper_sock_world *w, struct wsock *s, const uint8_t *data,
+/* tcp_bpf_send_verdict over one message (ours to change: the program may
+ * write the bytes it sees, and what leaves is what it left); *sent counts
+ * what left. */
+static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *data,
                         size_t len, long *sent, bool *dropped, char *err, size_t errlen)
 {
     while (len) {
@@ -210,6 +212,7 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, const uint
                 msg_run_free(sr);
                 return rc;
             }
+            memcpy(data, sr->msg, len); /* direct writes to the message */
             /* sk_psock_msg_verdict / sk_psock_map_verd */
             s->apply_bytes = sr->apply_bytes;
             s->sk_redir = ret == SK_PASS ? sr->redir : NULL;
@@ -322,7 +325,12 @@ int sock_sendmsg(struct helper_sock_world *w, struct wsock *s, const uint8_t *da
         *sent = dropped && !out ? -EACCES : (long)len;
         return rc;
     }
-    rc = send_verdict(w, s, data, len, sent, &dropped, err, errlen);
+    uint8_t *copy = malloc(len + 1);
+    if (!copy)
+        return oom(err, errlen);
+    memcpy(copy, data, len);
+    rc = send_verdict(w, s, copy, len, sent, &dropped, err, errlen);
+    free(copy);
     if (dropped && !*sent)
         *sent = -EACCES;
     return rc;

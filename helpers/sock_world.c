@@ -319,7 +319,6 @@ int sock_run_prog(struct helper_sock_world *w, struct helper_prog *prog, const c
         ctx_size = sizeof(struct __sk_buff);
         break;
     }
-    static uint8_t empty[8];
     sr->magic = SOCK_RUN_MAGIC;
     sr->w = w;
     sr->cc.env = w->env;
@@ -327,7 +326,7 @@ int sock_run_prog(struct helper_sock_world *w, struct helper_prog *prog, const c
     sr->cc.prog_type = helper_prog_type(prog);
     if (!sr->cc.pkt.data) { /* sock_ops: skb_data == skb_data_end */
         sr->cc.pkt.buf = sr->cc.pkt.hard_start = sr->cc.pkt.data = sr->cc.pkt.data_meta =
-            sr->cc.pkt.data_end = sr->cc.pkt.hard_end = empty;
+            sr->cc.pkt.data_end = sr->cc.pkt.hard_end = sr->no_header;
     }
     struct vm_run *run = malloc(sizeof(*run));
     struct helper_test_run tr = {.repeat = 1};

@@ -6,7 +6,8 @@
  *   'A' apply_bytes(4) then pass      'C' cork_bytes(8) then pass
  *   'P' pull_data(2, 5): record data[0..2] and the size, pass
  *   'E' redirect to slot 1 without BPF_F_INGRESS (egress)
- *   'D' drop                          anything else: pass */
+ *   'D' drop                          'W' write '!' over the second byte
+ *   anything else: pass */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -92,6 +93,10 @@ int verdict(struct sk_msg_md *msg)
 		return bpf_msg_redirect_map(msg, &socks, 1, 0);
 	case 'D':
 		return SK_DROP;
+	case 'W':
+		if (d + 2 <= end)
+			d[1] = '!';
+		return SK_PASS;
 	}
 	return SK_PASS;
 }
