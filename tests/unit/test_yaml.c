@@ -250,7 +250,7 @@ Test(yaml, bad_test_files_get_one_line_errors)
     static const struct bad_spec cases[] = {
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    expct: {}\n",
          "line 5: unknown key 'expct' in a test (expected one of: name, object, program, section, "
-         "ncpus, cpu, maps, mocks, skip, packet, ctx, repeat, expect, steps)"},
+         "ncpus, cpu, maps, mocks, skip, packet, ctx, repeat, expect, steps, attach, sockets)"},
         {"object: x.o\ntests:\n  - name: a\n    packet: eth / ipv4(srx=1.2.3.4)\n",
          "line 4: packet: ipv4: unknown field 'srx' (fields: version ihl tos dscp ecn len id "
          "flags frag ttl proto csum src dst options)"},
