@@ -712,11 +712,10 @@ static int event_key(const struct ts_sock_event *e, struct maps_map *m, uint8_t 
         memcpy(key, &u, ks);
         return 0;
     }
-    uint8_t *b;
-    size_t n;
+    uint8_t *b = NULL;
+    size_t n = 0;
     if (helper_parse_hex(e->key, &b, &n) || n != ks) {
-        if (!helper_parse_hex(e->key, &b, &n))
-            free(b);
+        free(b);
         return rfail(err, errlen, "line %u: update.key: '%s': expected a number or %u hex bytes",
                      e->key_line, e->key, ks);
     }
