@@ -13,6 +13,15 @@
 /* enum sk_psock_state's verdicts (include/linux/skmsg.h) */
 enum sock_eval { EVAL_NONE, EVAL_PASS, EVAL_REDIRECT, EVAL_DROP };
 
+/* What a program set on the sk_msg it ran on (struct sk_msg's apply_bytes,
+ * cork_bytes, sk_redir, flags): it stays for the program's later runs on
+ * the same message (the rest of one sendmsg, or a corked message). */
+struct msg_sticky {
+    uint32_t apply_bytes, cork_bytes;
+    struct wsock *redir;
+    uint64_t flags;
+};
+
 struct wsock {
     char *name;
     uint32_t fd;               /* what user space gives a map update */
@@ -34,6 +43,8 @@ struct wsock {
     bool redir_ingress;
     uint8_t *cork;             /* corked bytes waiting for cork_bytes more */
     size_t cork_len;
+    struct msg_sticky cork_msg; /* the corked message's fields */
+    bool cork_alloc;           /* psock->cork exists: later sends refill it */
     uint8_t *strp;             /* stream parser: bytes waiting for a message */
     size_t strp_len;
 };

@@ -9,7 +9,13 @@
  * program once on all of them. SK_PASS: TCP to the peer. SK_PASS with
  * msg_redirect_*: to the target's receive queue (BPF_F_INGRESS) or out of
  * the target to its peer. Anything else drops the bytes and sendmsg returns
- * -EACCES (or the bytes sent before the drop).
+ * -EACCES (or the bytes sent before the drop); the drop verdict then stays,
+ * and the socket's later sends fail without the program running. What a
+ * run sets on the message (apply_bytes, cork_bytes, the redirect) stays
+ * set for the next run on the rest of the same message: a message longer
+ * than apply_bytes runs the program again on the rest, with apply_bytes
+ * still set unless the program changes it. (Both as Linux 6.18 does; the
+ * kernel differential of tests/unit/test_sockets.c checks them.)
  *
  * Receiving by TCP (net/core/skmsg.c: sk_psock_verdict_recv,
  * sk_psock_strp_*): a socket in the map sk_skb programs are attached to
@@ -197,15 +203,21 @@ static const char *eval_text(enum sock_eval e)
 
 /* tcp_bpf_send_verdict over one message (ours to change: the program may
  * write the bytes it sees, and what leaves is what it left); *sent counts
- * what left. */
+ * what left, *dropped what a drop freed. ms: the message's fields its runs set (they stay set for the
+ * next run on the rest of it, as on the kernel's struct sk_msg). */
 static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *data,
-                        size_t len, long *sent, bool *dropped, char *err, size_t errlen)
+                        size_t len, struct msg_sticky *ms, long *sent, size_t *dropped,
+                        char *err, size_t errlen)
 {
     while (len) {
         if (s->eval == EVAL_NONE) {
             struct sock_run *sr = msg_run(s, data, len);
             if (!sr)
                 return oom(err, errlen);
+            sr->apply_bytes = ms->apply_bytes;
+            sr->cork_bytes = ms->cork_bytes;
+            sr->redir = ms->redir;
+            sr->redir_flags = ms->flags;
             uint32_t ret;
             int rc = sock_run_prog(w, w->msg_prog, "sk_msg", sr, &ret, err, errlen);
             if (rc) {
@@ -213,6 +225,8 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
                 return rc;
             }
             memcpy(data, sr->msg, len); /* direct writes to the message */
+            *ms = (struct msg_sticky){sr->apply_bytes, sr->cork_bytes, sr->redir,
+                                      sr->redir_flags};
             /* sk_psock_msg_verdict / sk_psock_map_verd */
             s->apply_bytes = sr->apply_bytes;
             s->sk_redir = ret == SK_PASS ? sr->redir : NULL;
@@ -234,6 +248,8 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
                 memcpy(g, data, len);
                 s->cork = g;
                 s->cork_len = len;
+                s->cork_msg = *ms;
+                s->cork_alloc = true;
                 sock_note_result(w, "corked: %u more bytes wanted", s->cork_bytes);
                 sock_note_delivery(w, s, NULL, "sk_msg cork", len);
                 *sent += (long)len;
@@ -252,6 +268,7 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
         case EVAL_REDIRECT: {
             struct wsock *t = s->sk_redir;
             bool ingress = s->redir_ingress;
+            s->cork_alloc = false; /* a redirect frees psock->cork */
             apply(s, tosend);
             if (!s->apply_bytes) {
                 s->eval = EVAL_NONE;
@@ -272,11 +289,12 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
             break;
         }
         default:
+            /* the verdict stays __SK_DROP: the socket's later sends are
+             * dropped without running the program (tcp_bpf_send_verdict
+             * resets it only after a successful send) */
             apply(s, tosend);
-            if (!s->apply_bytes)
-                s->eval = EVAL_NONE;
             sock_note_delivery(w, s, NULL, "sk_msg drop", tosend);
-            *dropped = true;
+            *dropped = tosend;
             return 0;
         }
         if (rc)
@@ -292,46 +310,44 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
     return 0;
 }
 
+/* tcp_bpf_sendmsg. Once a message was corked, the socket's psock keeps
+ * that struct sk_msg (psock->cork) and every later sendmsg fills it again,
+ * with the fields the program set on it still set (cork_bytes above all:
+ * later messages are corked the same way until a redirect frees it). */
 int sock_sendmsg(struct helper_sock_world *w, struct wsock *s, const uint8_t *data, size_t len,
                  long *sent, char *err, size_t errlen)
 {
     *sent = 0;
     if (!w->msg_prog || !maps_sock_contains(w->msg_map, s))
         return (*sent = (long)len, sock_tcp_deliver(w, s, data, len, "tcp", err, errlen));
-    bool dropped = false;
-    int rc;
+    uint8_t *g = realloc(s->cork, s->cork_len + len + 1);
+    if (!g)
+        return oom(err, errlen);
+    memcpy(g + s->cork_len, data, len);
+    s->cork = g;
+    s->cork_len += len;
+    size_t dropped = 0;
     if (s->cork_bytes) {
-        uint8_t *g = realloc(s->cork, s->cork_len + len + 1);
-        if (!g)
-            return oom(err, errlen);
-        memcpy(g + s->cork_len, data, len);
-        s->cork = g;
-        s->cork_len += len;
         s->cork_bytes = len >= s->cork_bytes ? 0 : s->cork_bytes - (uint32_t)len;
         if (s->cork_bytes) {
             sock_note_delivery(w, s, NULL, "sk_msg cork", len);
             *sent = (long)len;
             return 0;
         }
-        /* every corked byte is here: the program runs on them all */
-        uint8_t *all = s->cork;
-        size_t n = s->cork_len;
-        s->cork = NULL;
-        s->cork_len = 0;
-        s->eval = EVAL_NONE;
-        long out = 0;
-        rc = send_verdict(w, s, all, n, &out, &dropped, err, errlen);
-        free(all);
-        *sent = dropped && !out ? -EACCES : (long)len;
-        return rc;
+        s->eval = EVAL_NONE; /* every corked byte is here: the program runs on them all */
     }
-    uint8_t *copy = malloc(len + 1);
-    if (!copy)
-        return oom(err, errlen);
-    memcpy(copy, data, len);
-    rc = send_verdict(w, s, copy, len, sent, &dropped, err, errlen);
-    free(copy);
-    if (dropped && !*sent)
-        *sent = -EACCES;
+    /* the message: corked bytes and these (send_verdict may cork it again) */
+    uint8_t *msg = s->cork;
+    size_t n = s->cork_len;
+    s->cork = NULL;
+    s->cork_len = 0;
+    struct msg_sticky ms = s->cork_alloc ? s->cork_msg : (struct msg_sticky){0};
+    long out = 0;
+    int rc = send_verdict(w, s, msg, n, &ms, &out, &dropped, err, errlen);
+    free(msg);
+    if (s->cork_alloc)
+        s->cork_msg = ms;
+    /* sendmsg counts this call's bytes, less those a drop freed */
+    *sent = !dropped ? (long)len : (long)len > (long)dropped ? (long)(len - dropped) : -EACCES;
     return rc;
 }

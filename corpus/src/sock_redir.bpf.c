@@ -10,7 +10,9 @@
  * looks up the peer's key (the same tuple, swapped) and redirects the
  * message straight into the peer socket's receive queue (BPF_F_INGRESS),
  * skipping the TCP/IP stack. Messages starting with "DENY" are dropped
- * (the sender's sendmsg fails with EACCES): a stand-in for a policy check.
+ * (the sender's sendmsg fails with EACCES, and the kernel keeps the drop
+ * verdict: the socket's later sends fail too): a stand-in for a policy
+ * check.
  * IPv4 only, as Merbridge's first versions.
  *
  *   sock_ops_map  SOCKHASH struct sock_key -> socket

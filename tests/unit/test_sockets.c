@@ -271,7 +271,7 @@ Test(sock_cli, helper_semantics_fixture_passes)
 {
     struct res r = RUN("test", "yaml/sock_helpers.yaml");
     cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
-    cr_expect(strstr(r.out, "\n7 passed, 0 failed\n") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "\n8 passed, 0 failed\n") != NULL, "%s", r.out);
     res_free(&r);
 }
 
@@ -756,6 +756,219 @@ cleanup:
         close(cg_fd);
     rmdir(cg);
     close(fds[0]), close(fds[1]), close(map_fd);
+    helper_env_destroy(env);
+    vm_object_free(obj);
+}
+
+/* The helper fixture (tests/yaml/sock_helpers.bpf.c) in the kernel and in
+ * bpfemu: apply_bytes, cork_bytes, pull_data, direct writes and drops,
+ * send by send: sendmsg's result, what the accepted socket has received
+ * so far, and the fixture's results[] (but the cookie, which differs). */
+
+#define FX_SENDS 11
+struct fx_side {
+    long sent[FX_SENDS];
+    char recv[FX_SENDS][32];
+    uint64_t results[FX_SENDS][9];
+};
+
+/* the drop last: the verdict sticks, later sends fail without a run */
+static const char *const fx_data[FX_SENDS] = {"Aabcdefgh", "A", "Dxx", "C123", "456", "7",
+                                              "PQRSTUV", "PQ", "Wxyz", "D", "x"};
+
+static void fx_results(struct maps_map *m, int fd, uint64_t out[9])
+{
+    for (uint32_t k = 0; k < 9; k++) {
+        out[k] = 0;
+        if (m)
+            maps_user_lookup(m, &k, &out[k]);
+        else
+            kbpf_map_lookup(fd, &k, &out[k]);
+    }
+    out[1] = 0; /* the cookie: the kernel's count is global */
+}
+
+static int fx_kernel(int results_fd, struct fx_side *k)
+{
+    uint16_t port;
+    int srv = listen_on(0, &port);
+    int cli = srv >= 0 ? connect_to(port) : -1;
+    int acc = cli >= 0 ? accept(srv, NULL, NULL) : -1;
+    if (acc < 0)
+        return 3;
+    usleep(50000);
+    size_t got = 0;
+    for (int i = 0; i < FX_SENDS; i++) {
+        int by_tcp;
+        k->sent[i] = send_one(cli, fx_data[i], &by_tcp);
+        char buf[32];
+        recv_all(acc, buf, sizeof buf);
+        snprintf(k->recv[i], sizeof k->recv[i], "%s", buf);
+        got += strlen(buf);
+        fx_results(NULL, results_fd, k->results[i]);
+    }
+    close(acc), close(cli), close(srv);
+    return 0;
+}
+
+static void fx_emu(struct fx_side *e)
+{
+    struct vm_object *obj;
+    struct helper_env *env;
+    open_obj("yaml/build/sock_helpers.o", &obj, &env);
+    char err[512];
+    struct helper_sock_world *w;
+    cr_assert_eq(helper_sock_world_create(env, &w, err, sizeof err), 0);
+    cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_SOCKOPS, helper_env_prog(env, "ops"), NULL, err,
+                                    sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_MSG_VERDICT, helper_env_prog(env, "verdict"),
+                                    helper_env_map(env, "socks"), err, sizeof err), 0, "%s", err);
+    struct helper_sock_addr srv = ip4("127.0.0.1", 7000);
+    cr_assert_eq(helper_sock_listen(w, "srv", &srv, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(helper_sock_connect(w, "cli", NULL, &srv, "acc", err, sizeof err), 0, "%s", err);
+    size_t seen = 0;
+    for (int i = 0; i < FX_SENDS; i++) {
+        cr_assert_eq(helper_sock_send(w, "cli", fx_data[i], strlen(fx_data[i]), err, sizeof err),
+                     0, "%s", err);
+        e->sent[i] = helper_sock_report(w)->result;
+        const uint8_t *d;
+        size_t len;
+        cr_assert_eq(helper_sock_received(w, "acc", &d, &len), 0);
+        snprintf(e->recv[i], sizeof e->recv[i], "%.*s", (int)(len - seen), (const char *)d + seen);
+        seen = len;
+        fx_results(helper_env_map(env, "results"), -1, e->results[i]);
+    }
+    helper_sock_world_destroy(w);
+    helper_env_destroy(env);
+    vm_object_free(obj);
+}
+
+Test(sock_kernel, helper_semantics_match_the_kernel, .timeout = 60)
+{
+    struct vm_object *obj;
+    struct helper_env *env;
+    open_obj("yaml/build/sock_helpers.o", &obj, &env);
+    int map_fds[4] = {-1, -1, -1, -1}, fds[2] = {-1, -1};
+    cr_assert_leq(obj->n_maps, 4);
+    for (uint32_t i = 0; i < obj->n_maps; i++) {
+        const struct vm_map_def *md = &obj->maps[i];
+        map_fds[i] = kbpf_map_create(md->type, md->key_size, md->value_size, md->max_entries,
+                                     md->map_flags, md->name);
+        if (map_fds[i] < 0) {
+            printf("SKIP: socket helper kernel differential: cannot create map %s (%s)\n",
+                   md->name, strerror(-map_fds[i]));
+            goto done;
+        }
+    }
+    int socks = -1, results = -1;
+    for (uint32_t i = 0; i < obj->n_maps; i++) {
+        if (!strcmp(obj->maps[i].name, "socks"))
+            socks = map_fds[i];
+        if (!strcmp(obj->maps[i].name, "results"))
+            results = map_fds[i];
+    }
+    for (uint32_t i = 0; i < obj->n_progs && i < 2; i++) {
+        const struct vm_obj_prog *p = &obj->progs[i];
+        static char log[65536];
+        struct kbpf_load l = {.prog_type = p->prog_type,
+                              .expected_attach_type = p->expected_attach_type,
+                              .insns = p->prog->insns, .insn_cnt = p->prog->len,
+                              .fd_array = map_fds, .license = obj->license,
+                              .log_level = 1, .log_buf = log, .log_size = sizeof log};
+        fds[i] = kbpf_prog_load(&l);
+        cr_assert_geq(fds[i], 0, "%s: %s %s", p->name, strerror(-fds[i]), log);
+    }
+    int ops_fd = obj->progs[0].prog_type == BPF_PROG_TYPE_SOCK_OPS ? fds[0] : fds[1];
+    int msg_fd = ops_fd == fds[0] ? fds[1] : fds[0];
+    char cg[256];
+    snprintf(cg, sizeof cg, CG_ROOT "/bpfemu-sockfx-%d", (int)getpid());
+    int cg_fd = -1, attached = 0;
+    union bpf_attr a;
+    if (mkdir(cg, 0755) || (cg_fd = open(cg, O_RDONLY | O_DIRECTORY)) < 0) {
+        printf("SKIP: socket helper kernel differential: no cgroup v2 at " CG_ROOT " (%s)\n",
+               strerror(errno));
+        goto cleanup;
+    }
+    memset(&a, 0, sizeof a);
+    a.target_fd = (uint32_t)cg_fd;
+    a.attach_bpf_fd = (uint32_t)ops_fd;
+    a.attach_type = BPF_CGROUP_SOCK_OPS;
+    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sockops: %s", strerror(errno));
+    attached |= 1;
+    memset(&a, 0, sizeof a);
+    a.target_fd = (uint32_t)socks;
+    a.attach_bpf_fd = (uint32_t)msg_fd;
+    a.attach_type = BPF_SK_MSG_VERDICT;
+    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sk_msg: %s", strerror(errno));
+    attached |= 2;
+    static struct fx_side k, e;
+    memset(&k, 0, sizeof k);
+    memset(&e, 0, sizeof e);
+    int pipefd[2];
+    cr_assert_eq(pipe(pipefd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        char procs[300], me[32];
+        snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
+        int pf = open(procs, O_WRONLY);
+        snprintf(me, sizeof me, "%d\n", (int)getpid());
+        if (pf < 0 || write(pf, me, strlen(me)) < 0)
+            _exit(4);
+        close(pf);
+        alarm(20);
+        int rc = fx_kernel(results, &k);
+        if (write(pipefd[1], &k, sizeof k) != sizeof k)
+            _exit(5);
+        _exit(rc);
+    }
+    close(pipefd[1]);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof k && (r = read(pipefd[0], (char *)&k + n, sizeof k - n)) > 0)
+        n += (size_t)r;
+    close(pipefd[0]);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0 && n == sizeof k, "the kernel side failed");
+    if (n != sizeof k)
+        goto cleanup;
+    fx_emu(&e);
+    for (int i = 0; i < FX_SENDS; i++) {
+        cr_expect_eq(e.sent[i], k.sent[i], "send %d \"%s\": bpfemu %ld, kernel %ld", i, fx_data[i],
+                     e.sent[i], k.sent[i]);
+        cr_expect_str_eq(e.recv[i], k.recv[i], "send %d \"%s\": received \"%s\" in bpfemu, \"%s\" "
+                         "in the kernel", i, fx_data[i], e.recv[i], k.recv[i]);
+        for (int j = 0; j < 9; j++)
+            cr_expect_eq(e.results[i][j], k.results[i][j],
+                         "after send %d \"%s\": results[%d] bpfemu %llu, kernel %llu", i,
+                         fx_data[i], j, (unsigned long long)e.results[i][j],
+                         (unsigned long long)k.results[i][j]);
+    }
+cleanup:
+    if (attached & 1) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)cg_fd;
+        a.attach_bpf_fd = (uint32_t)ops_fd;
+        a.attach_type = BPF_CGROUP_SOCK_OPS;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (attached & 2) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)socks;
+        a.attach_bpf_fd = (uint32_t)msg_fd;
+        a.attach_type = BPF_SK_MSG_VERDICT;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (cg_fd >= 0)
+        close(cg_fd);
+    rmdir(cg);
+    close(fds[0]), close(fds[1]);
+done:
+    for (int i = 0; i < 4; i++)
+        if (map_fds[i] >= 0)
+            close(map_fds[i]);
     helper_env_destroy(env);
     vm_object_free(obj);
 }
