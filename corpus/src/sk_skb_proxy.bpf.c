@@ -7,7 +7,10 @@
  * socket in slot 1 (an egress redirect: slot 1's peer receives it),
  * without a trip through user space. Records whose first payload byte is
  * 'X' are dropped. User space fills the sockmap (bpf_map_update_elem with
- * the sockets' fds).
+ * the sockets' fds). The bytes are read with bpf_skb_load_bytes: the
+ * kernel's TCP receive skbs keep their payload in page fragments, so
+ * direct access (skb->data .. data_end) sees nothing there without
+ * bpf_skb_pull_data.
  *
  *   proxy_map  SOCKMAP[2]: 0 the client-facing socket, 1 the backend one
  *   stats      ARRAY[2] of u64: records forwarded, records dropped
@@ -32,12 +35,11 @@ struct {
 SEC("sk_skb/stream_parser")
 int proxy_parser(struct __sk_buff *skb)
 {
-	__u8 *data = (void *)(long)skb->data;
-	__u8 *data_end = (void *)(long)skb->data_end;
+	__u8 n;
 
-	if (data + 1 > data_end)
-		return 0;          /* not even the length byte: wait */
-	return 1 + data[0];  /* more than has come: the parser waits */
+	if (bpf_skb_load_bytes(skb, 0, &n, 1))
+		return 0;    /* not even the length byte: wait */
+	return 1 + n;        /* more than has come: the parser waits */
 }
 
 static __always_inline void count(__u32 i)
@@ -51,10 +53,9 @@ static __always_inline void count(__u32 i)
 SEC("sk_skb/stream_verdict")
 int proxy_verdict(struct __sk_buff *skb)
 {
-	__u8 *data = (void *)(long)skb->data;
-	__u8 *data_end = (void *)(long)skb->data_end;
+	__u8 first;
 
-	if (data + 2 <= data_end && data[1] == 'X') {
+	if (!bpf_skb_load_bytes(skb, 1, &first, 1) && first == 'X') {
 		count(1);
 		return SK_DROP;
 	}
