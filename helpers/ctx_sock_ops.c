@@ -7,8 +7,9 @@
  *    4 bytes;
  *  - the socket's fields are the emulated socket's; the TCP statistics are
  *    a fresh loopback connection's (snd_cwnd 10, snd_ssthresh
- *    TCP_INFINITE_SSTHRESH, mss_cache 536, counters 0); is_fullsock is 1
- *    (no request-socket callback runs);
+ *    TCP_INFINITE_SSTHRESH, mss_cache 536, counters 0); on a request
+ *    socket (RWND_INIT, TIMEOUT_INIT, NEEDS_ECN of the listener's side)
+ *    is_fullsock is 0 and those fields read 0;
  *  - skb_data == skb_data_end and skb_len 0: no callback we run carries
  *    a header;
  *  - sk (a struct bpf_sock pointer) is refused: not modelled. */
@@ -103,18 +104,20 @@ int helper_ctx_sock_ops_access(struct vm_run *run, const struct vm_region *r, ui
         *value = v;
         return 0;
     }
+    /* the tcp_sock fields read 0 on a request socket (SOCK_OPS_GET_TCP_SOCK_FIELD) */
+    bool full = !sr->req;
     switch (off) {
     case OFF(op): v = sr->op; break;
     case OFF(args[0]): case OFF(args[1]): case OFF(args[2]): case OFF(args[3]):
         v = sr->args[(off - OFF(args[0])) / 4];
         break;
-    case OFF(is_fullsock): v = 1; break;
-    case OFF(snd_cwnd): v = 10; break;
-    case OFF(bpf_sock_ops_cb_flags): v = s->cb_flags; break;
+    case OFF(is_fullsock): v = full; break;
+    case OFF(snd_cwnd): v = full ? 10 : 0; break;
+    case OFF(bpf_sock_ops_cb_flags): v = full ? s->cb_flags : 0; break;
     case OFF(state): v = s->state; break;
-    case OFF(snd_ssthresh): v = 0x7fffffff; break;
-    case OFF(mss_cache): v = 536; break;
-    case OFF(sk_txhash): v = s->txhash; break;
+    case OFF(snd_ssthresh): v = full ? 0x7fffffff : 0; break;
+    case OFF(mss_cache): v = full ? 536 : 0; break;
+    case OFF(sk_txhash): v = full ? s->txhash : 0; break;
     case OFF(skb_len): v = (uint64_t)(sr->cc.pkt.data_end - sr->cc.pkt.data); break;
     default: v = 0; break; /* srtt_us, rtt_min, sequence numbers, counters */
     }

@@ -14,7 +14,8 @@
  *    -EINVAL; data and data_end then cover [start, end).
  *  - get_socket_cookie: the socket's cookie (sock_ops, sk_skb).
  *  - sock_ops_cb_flags_set: keeps the BPF_SOCK_OPS_ALL_CB_FLAGS bits and
- *    returns the others (0 when all are known).
+ *    returns the others (0 when all are known); -EINVAL on a request
+ *    socket, as setsockopt and getsockopt.
  *  - setsockopt / getsockopt: a recorded no-op for the options below (0),
  *    -EINVAL for others or a wrong optlen; getsockopt answers
  *    TCP_CONGESTION with "cubic" and gives 0 for the integer options
@@ -177,6 +178,8 @@ HELPER_FN(sock_ops_cb_flags_set)
     struct sock_run *sr = ctx_run(run, r1);
     if (!sr)
         return 0;
+    if (sr->req) /* a request socket is no full socket */
+        return (uint64_t)(int64_t)-EINVAL;
     uint32_t v = (uint32_t)r2;
     sr->sk->cb_flags = v & BPF_SOCK_OPS_ALL_CB_FLAGS;
     return v & ~(uint32_t)BPF_SOCK_OPS_ALL_CB_FLAGS;
@@ -220,6 +223,8 @@ HELPER_FN(setsockopt)
     struct sock_run *sr = ctx_run(run, r1);
     if (!sr || !helper_arg_mem(run, r4, r5, false, "optval"))
         return 0;
+    if (sr->req)
+        return (uint64_t)(int64_t)-EINVAL;
     int k = sockopt_kind((int64_t)r2, (int64_t)r3);
     if (k == 1)
         return r5 == sizeof(int) ? 0 : (uint64_t)(int64_t)-EINVAL;
@@ -234,7 +239,7 @@ HELPER_FN(getsockopt)
     if (!sr || !helper_arg_mem(run, r4, r5, true, "optval"))
         return 0;
     uint8_t *out = (uint8_t *)(uintptr_t)r4;
-    int k = sockopt_kind((int64_t)r2, (int64_t)r3);
+    int k = sr->req ? 0 : sockopt_kind((int64_t)r2, (int64_t)r3);
     memset(out, 0, r5);
     if (k == 1 && r5 == sizeof(int))
         return 0;

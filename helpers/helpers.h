@@ -381,12 +381,16 @@ int helper_sock_connect(struct helper_sock_world *w, const char *name,
 int helper_sock_send(struct helper_sock_world *w, const char *name, const void *data, size_t len,
                      char *err, size_t errlen);
 int helper_sock_close(struct helper_sock_world *w, const char *name, char *err, size_t errlen);
+/* recv: the application reads what has arrived (the result is how many
+ * bytes); unread bytes make close() reset the connection. */
+int helper_sock_recv(struct helper_sock_world *w, const char *name, char *err, size_t errlen);
 /* bpf(BPF_MAP_UPDATE_ELEM) from user space with the socket's fd. */
 int helper_sock_map_update(struct helper_sock_world *w, struct maps_map *m, const void *key,
                            const char *name, uint64_t flags, char *err, size_t errlen);
 /* The last event's report (valid until the next event). */
 const struct helper_sock_event_report *helper_sock_report(const struct helper_sock_world *w);
-/* A socket's receive queue, cookie and state (BPF_TCP_*); -ENOENT. */
+/* Every byte that arrived at a socket (read or not), its cookie and state
+ * (BPF_TCP_*); -ENOENT. */
 int helper_sock_received(const struct helper_sock_world *w, const char *name,
                          const uint8_t **data, size_t *len);
 int helper_sock_info(const struct helper_sock_world *w, const char *name, uint64_t *cookie,

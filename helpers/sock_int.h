@@ -36,6 +36,8 @@ struct wsock {
     uint32_t accepted;         /* listeners: connections accepted so far */
     uint8_t *rx;               /* receive queue: bytes in arrival order */
     size_t rx_len;
+    size_t rx_read;            /* how many of them recv has read */
+    bool peer_gone;            /* the peer closed: a timewait socket answers */
     /* psock (include/linux/skmsg.h): the sk_msg verdict's state */
     enum sock_eval eval;
     uint32_t apply_bytes, cork_bytes;
@@ -75,6 +77,7 @@ struct sock_run {
     struct wsock *sk;
     /* sock_ops */
     uint32_t op, args[4], reply;
+    bool req;                  /* on a request socket: is_fullsock 0 */
     /* sk_msg / sk_skb: the message is cc.pkt; what the helpers decided */
     uint8_t *msg;              /* the whole message (cc.pkt covers part after a pull) */
     uint32_t msg_len;

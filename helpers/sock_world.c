@@ -7,12 +7,19 @@
  * TCP_LISTEN_CB on listen; TCP_CONNECT_CB (state SYN_SENT) on the active
  * side, then ACTIVE_ESTABLISHED_CB on it and PASSIVE_ESTABLISHED_CB on the
  * accepted socket (the order the handshake completes them); STATE_CB for
- * every state change of a socket with BPF_SOCK_OPS_STATE_CB_FLAG. Request
- * sockets' callbacks (TIMEOUT_INIT, RWND_INIT, NEEDS_ECN) are not run: the
- * handshake is not emulated packet by packet. close() tears the socket
- * down at once (state CLOSE; its peer goes to CLOSE_WAIT) and takes it out
- * of every socket map, as sock_map_close does. Cookies count from 1 in
- * creation order; "fds" from 3. */
+ * every state change of a socket with BPF_SOCK_OPS_STATE_CB_FLAG (before
+ * the state is stored, as tcp_set_state). Linux 6.18's order, checked by
+ * tests/unit/test_sockets.c against the kernel: TCP_CONNECT_CB, then
+ * RWND_INIT, TIMEOUT_INIT and NEEDS_ECN on the client (SYN_SENT) and on
+ * the listener's request socket (NEW_SYN_RECV, is_fullsock 0), STATE_CB
+ * and ACTIVE_ESTABLISHED_CB on the client, PASSIVE_ESTABLISHED_CB on the
+ * child while it is still SYN_RECV, then its STATE_CB. close() sends a FIN
+ * (FIN_WAIT1, the peer CLOSE_WAIT, FIN_WAIT2, then CLOSE when the orphan
+ * becomes a timewait socket; from CLOSE_WAIT: LAST_ACK, CLOSE), or a reset
+ * when data is unread (recv reads it) or no connection is up (CLOSE, the
+ * peer too); the socket leaves every socket map first (sock_map_close).
+ * Cookies count from 1 in creation order (a request socket's reads 0);
+ * "fds" from 3. */
 #include "helpers/sock_int.h"
 
 #include <errno.h>
@@ -361,8 +368,8 @@ int sock_run_prog(struct helper_sock_world *w, struct helper_prog *prog, const c
 /* tcp_call_bpf: the sock_ops program (if any) on one callback. The report
  * keeps its return value and reply (what the kernel hands the TCP stack:
  * reply when it returned 1, else -1; no callback we run uses it). */
-static int call_sockops(struct helper_sock_world *w, struct wsock *s, uint32_t op,
-                        const uint32_t args[4], char *err, size_t errlen)
+static int call_sockops_as(struct helper_sock_world *w, struct wsock *s, uint32_t op,
+                           const uint32_t args[4], bool req, char *err, size_t errlen)
 {
     if (!w->sockops)
         return 0;
@@ -371,6 +378,7 @@ static int call_sockops(struct helper_sock_world *w, struct wsock *s, uint32_t o
         return werr(err, errlen, -ENOMEM, "out of memory");
     sr->sk = s;
     sr->op = op;
+    sr->req = req;
     if (args)
         memcpy(sr->args, args, sizeof(sr->args));
     uint32_t ret;
@@ -379,15 +387,38 @@ static int call_sockops(struct helper_sock_world *w, struct wsock *s, uint32_t o
     return rc;
 }
 
+static int call_sockops(struct helper_sock_world *w, struct wsock *s, uint32_t op,
+                        const uint32_t args[4], char *err, size_t errlen)
+{
+    return call_sockops_as(w, s, op, args, false, err, errlen);
+}
+
+/* The callbacks that set up a connection's parameters (tcp_rwnd_init_bpf,
+ * tcp_timeout_init, tcp_bpf_ca_needs_ecn), in the kernel's order; their
+ * replies change nothing here (no window, RTO or ECN is emulated). */
+static int call_init_ops(struct helper_sock_world *w, struct wsock *s, bool req, char *err,
+                         size_t errlen)
+{
+    static const uint32_t ops[] = {BPF_SOCK_OPS_RWND_INIT, BPF_SOCK_OPS_TIMEOUT_INIT,
+                                   BPF_SOCK_OPS_NEEDS_ECN};
+    int rc = 0;
+    for (size_t i = 0; i < 3 && !rc; i++)
+        rc = call_sockops_as(w, s, ops[i], NULL, req, err, errlen);
+    return rc;
+}
+
 int sock_set_state(struct helper_sock_world *w, struct wsock *s, uint32_t state, char *err,
                    size_t errlen)
 {
     uint32_t old = s->state;
+    int rc = 0;
+    /* tcp_set_state calls back before it stores the new state */
+    if (old != state && (s->cb_flags & BPF_SOCK_OPS_STATE_CB_FLAG)) {
+        uint32_t args[4] = {old, state, 0, 0};
+        rc = call_sockops(w, s, BPF_SOCK_OPS_STATE_CB, args, err, errlen);
+    }
     s->state = state;
-    if (old == state || !(s->cb_flags & BPF_SOCK_OPS_STATE_CB_FLAG))
-        return 0;
-    uint32_t args[4] = {old, state, 0, 0};
-    return call_sockops(w, s, BPF_SOCK_OPS_STATE_CB, args, err, errlen);
+    return rc;
 }
 
 /* ------------------------------------------------------------- events ---- */
@@ -510,7 +541,8 @@ int helper_sock_connect(struct helper_sock_world *w, const char *name,
         c->lport = w->next_port++;
     }
     if ((rc = sock_set_state(w, c, BPF_TCP_SYN_SENT, err, errlen)) ||
-        (rc = call_sockops(w, c, BPF_SOCK_OPS_TCP_CONNECT_CB, NULL, err, errlen)))
+        (rc = call_sockops(w, c, BPF_SOCK_OPS_TCP_CONNECT_CB, NULL, err, errlen)) ||
+        (rc = call_init_ops(w, c, false, err, errlen)))
         return rc;
     struct wsock *l = listener_for(w, to);
     if (!l) { /* a RST answers the SYN */
@@ -532,14 +564,26 @@ int helper_sock_connect(struct helper_sock_world *w, const char *name,
     memcpy(a->raddr, c->laddr, 16);
     a->rport = c->lport;
     a->cb_flags = l->cb_flags; /* the child is a clone of the listener */
-    a->state = BPF_TCP_SYN_RECV;
     c->peer = a;
     a->peer = c;
+    /* the SYN makes a request socket (not a full one: NEW_SYN_RECV) */
+    struct wsock req = *a;
+    char rn[160];
+    snprintf(rn, sizeof rn, "%s's request", l->name);
+    req.name = (char *)keep(w, rn);
+    req.state = BPF_TCP_NEW_SYN_RECV;
+    req.cb_flags = 0;
+    req.cookie = 0;
+    if ((rc = call_init_ops(w, &req, true, err, errlen)))
+        return rc;
+    /* the SYN-ACK establishes the client; the ACK creates the child in
+     * SYN_RECV, which the passive callback sees before ESTABLISHED */
+    a->state = BPF_TCP_SYN_RECV;
     if ((rc = sock_set_state(w, c, BPF_TCP_ESTABLISHED, err, errlen)) ||
         (rc = call_sockops(w, c, BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, NULL, err, errlen)) ||
-        (rc = sock_set_state(w, a, BPF_TCP_ESTABLISHED, err, errlen)))
+        (rc = call_sockops(w, a, BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, NULL, err, errlen)))
         return rc;
-    return call_sockops(w, a, BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, NULL, err, errlen);
+    return sock_set_state(w, a, BPF_TCP_ESTABLISHED, err, errlen);
 }
 
 static struct wsock *open_sock(struct helper_sock_world *w, const char *name, const char *what,
@@ -578,13 +622,45 @@ int helper_sock_close(struct helper_sock_world *w, const char *name, char *err, 
     /* sock_map_close: out of every map before the state changes */
     for (uint32_t i = 0; i < helper_env_map_count(w->env); i++)
         maps_sock_remove(helper_env_map_at(w->env, i, NULL), s);
-    int rc = sock_set_state(w, s, BPF_TCP_CLOSE, err, errlen);
-    if (!rc && s->peer && s->peer->state == BPF_TCP_ESTABLISHED)
-        rc = sock_set_state(w, s->peer, BPF_TCP_CLOSE_WAIT, err, errlen);
-    if (s->peer)
-        s->peer->peer = NULL;
-    s->peer = NULL;
+    struct wsock *p = s->peer;
+    int rc = 0;
+    if (s->rx_len > s->rx_read || (s->state != BPF_TCP_ESTABLISHED &&
+                                   s->state != BPF_TCP_CLOSE_WAIT)) {
+        /* unread data (or no connection to finish): tcp_close resets */
+        rc = sock_set_state(w, s, BPF_TCP_CLOSE, err, errlen);
+        if (!rc && p && p->state != BPF_TCP_CLOSE)
+            rc = sock_set_state(w, p, BPF_TCP_CLOSE, err, errlen);
+    } else if (s->state == BPF_TCP_ESTABLISHED) {
+        /* FIN: the peer ACKs it; an orphaned FIN_WAIT2 socket gives way to
+         * a timewait one at once (tcp_time_wait), a full socket no more */
+        if (!(rc = sock_set_state(w, s, BPF_TCP_FIN_WAIT1, err, errlen)) && p &&
+            p->state == BPF_TCP_ESTABLISHED)
+            rc = sock_set_state(w, p, BPF_TCP_CLOSE_WAIT, err, errlen);
+        if (!rc && !(rc = sock_set_state(w, s, BPF_TCP_FIN_WAIT2, err, errlen)))
+            rc = sock_set_state(w, s, BPF_TCP_CLOSE, err, errlen);
+        if (p)
+            p->peer_gone = true;
+    } else {
+        /* CLOSE_WAIT: FIN, LAST_ACK until the other end (timewait) ACKs */
+        if (!(rc = sock_set_state(w, s, BPF_TCP_LAST_ACK, err, errlen)))
+            rc = sock_set_state(w, s, BPF_TCP_CLOSE, err, errlen);
+    }
+    if (p && p->peer == s && s->state == BPF_TCP_CLOSE && p->state == BPF_TCP_CLOSE)
+        p->peer = NULL;
     return rc;
+}
+
+int helper_sock_recv(struct helper_sock_world *w, const char *name, char *err, size_t errlen)
+{
+    report_reset(w);
+    struct wsock *s = open_sock(w, name, "recv", err, errlen);
+    if (!s)
+        return -ENOENT;
+    if (s->state == BPF_TCP_LISTEN)
+        return werr(err, errlen, -ENOTCONN, "recv: socket '%s' is listening", name);
+    w->rep.result = (long)(s->rx_len - s->rx_read);
+    s->rx_read = s->rx_len;
+    return 0;
 }
 
 int helper_sock_map_update(struct helper_sock_world *w, struct maps_map *m, const void *key,

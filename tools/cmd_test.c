@@ -70,7 +70,7 @@ static const char test_help[] =
     "Socket tests (sock_ops, sk_msg, sk_skb programs; docs/sockets.md): attach\n"
     "(at the top or in the test: {sockops: P, sk_msg: {program: P, map: M},\n"
     "sk_skb: {verdict: P, parser: P, map: M}}) and sockets, a list of events\n"
-    "(listen, connect, send, close, update) each with an optional expect\n"
+    "(listen, connect, send, recv, close, update) each with an optional expect\n"
     "{result, ran, via}; the test's expect: received {SOCKET: \"bytes\"} and maps\n"
     "({count: N} or entries).\n"
     "\n"

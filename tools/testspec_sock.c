@@ -21,8 +21,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-enum ev_kind { EV_LISTEN, EV_CONNECT, EV_SEND, EV_CLOSE, EV_UPDATE };
-static const char *const ev_names[] = {"listen", "connect", "send", "close", "update"};
+enum ev_kind { EV_LISTEN, EV_CONNECT, EV_SEND, EV_CLOSE, EV_UPDATE, EV_RECV };
+static const char *const ev_names[] = {"listen", "connect", "send", "close", "update", "recv"};
 
 struct ts_sock_event {
     enum ev_kind kind;
@@ -376,7 +376,7 @@ static int parse_event(struct pctx *c, const struct ynode *it, struct names *ns,
 {
     if (it->type != Y_MAP)
         return fail(c, it->line, "sockets: an event is a mapping (listen:, connect:, send:, "
-                    "close:, update:), got %s", ytree_kind(it));
+                    "recv:, close:, update:), got %s", ytree_kind(it));
     e->line = it->line;
     int kind = -1;
     const struct ynode *body = NULL;
@@ -385,12 +385,12 @@ static int parse_event(struct pctx *c, const struct ynode *it, struct names *ns,
         if (!strcmp(k, "expect"))
             continue;
         int found = -1;
-        for (int j = 0; j < 5; j++)
+        for (int j = 0; j < 6; j++)
             if (!strcmp(k, ev_names[j]))
                 found = j;
         if (found < 0)
             return fail(c, it->keys[i]->line, "sockets: unknown event '%s' (expected one of: "
-                        "listen, connect, send, close, update; and expect)", k);
+                        "listen, connect, send, recv, close, update; and expect)", k);
         if (kind >= 0)
             return fail(c, it->keys[i]->line, "sockets: one event per list item ('%s' and '%s')",
                         ev_names[kind], k);
@@ -409,7 +409,8 @@ static int parse_event(struct pctx *c, const struct ynode *it, struct names *ns,
     static const char *const k_send[] = {"socket", "data", "hex", NULL};
     static const char *const k_close[] = {"socket", NULL};
     static const char *const k_update[] = {"map", "key", "socket", "flags", NULL};
-    static const char *const *const keys[] = {k_listen, k_connect, k_send, k_close, k_update};
+    static const char *const *const keys[] = {k_listen, k_connect, k_send, k_close, k_update,
+                                              k_close};
     int rc = keys_in(c, body, what, keys[kind]);
     if (!rc)
         rc = scalar(c, body, what, "socket", true, &e->socket);
@@ -453,6 +454,13 @@ static int parse_event(struct pctx *c, const struct ynode *it, struct names *ns,
         if ((rc = name_use(c, ns, e->socket, what, body->line, &at)))
             return rc;
         ns->st[at] = N_CLOSED;
+        return 0;
+    case EV_RECV:
+        if ((rc = name_use(c, ns, e->socket, what, body->line, &at)))
+            return rc;
+        if (ns->st[at] == N_LISTEN)
+            return fail(c, body->line, "recv.socket: socket '%s' is listening, not connected",
+                        e->socket);
         return 0;
     case EV_UPDATE:
         if ((rc = name_use(c, ns, e->socket, what, body->line, &at)) ||
@@ -743,6 +751,9 @@ static int run_event(const struct ts_sock_event *e, struct helper_sock_world *w,
     case EV_CLOSE:
         rc = helper_sock_close(w, e->socket, m, sizeof m);
         break;
+    case EV_RECV:
+        rc = helper_sock_recv(w, e->socket, m, sizeof m);
+        break;
     case EV_UPDATE: {
         struct maps_map *map = helper_env_map(env, e->map);
         uint8_t key[512];
@@ -811,7 +822,7 @@ static void report_text(const struct ts_sock_event *e, size_t i,
     char res[32];
     helper_sb_printf(sb, "%s", indent);
     event_head(e, i, sb);
-    if (e->kind == EV_SEND || e->kind == EV_UPDATE || r->result) {
+    if (e->kind == EV_SEND || e->kind == EV_UPDATE || e->kind == EV_RECV || r->result) {
         result_text(r->result, res, sizeof res);
         helper_sb_printf(sb, ": result %s", res);
     }

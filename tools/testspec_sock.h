@@ -13,6 +13,7 @@
  *     - send: {socket: app, data: "GET /"}        # or hex: "47 45 54"
  *       expect: {result: 5, via: [sk_msg redirect ingress], ran: [bpf_redir]}
  *     - update: {map: m, key: 0, socket: conn}  # bpf(BPF_MAP_UPDATE_ELEM) with its fd
+ *     - recv: {socket: conn}                    # the application reads
  *     - close: {socket: app}
  *   expect:
  *     received: {conn: "GET /"}

@@ -308,6 +308,12 @@ Test(sock_cli, wrong_expectations_show_the_diff_and_the_events)
         "            sockops bpf_sockops on envoy (op TCP_LISTEN_CB): returned 1\n"
         "          event 2 (line 7): connect app to 127.0.0.1:15001 (accepted as conn)\n"
         "            sockops bpf_sockops on app (op TCP_CONNECT_CB): returned 1\n"
+        "            sockops bpf_sockops on app (op RWND_INIT): returned 1\n"
+        "            sockops bpf_sockops on app (op TIMEOUT_INIT): returned 1\n"
+        "            sockops bpf_sockops on app (op NEEDS_ECN): returned 1\n"
+        "            sockops bpf_sockops on envoy's request (op RWND_INIT): returned 1\n"
+        "            sockops bpf_sockops on envoy's request (op TIMEOUT_INIT): returned 1\n"
+        "            sockops bpf_sockops on envoy's request (op NEEDS_ECN): returned 1\n"
         "            sockops bpf_sockops on app (op ACTIVE_ESTABLISHED_CB): returned 1\n"
         "            sockops bpf_sockops on conn (op PASSIVE_ESTABLISHED_CB): returned 1\n"
         "          event 3 (line 8): send app, 2 bytes: result 2\n"
@@ -327,6 +333,12 @@ Test(sock_cli, run_prints_each_event)
                      "  sockops bpf_sockops on envoy (op TCP_LISTEN_CB): returned 1\n"
                      "event 2 (line 8): connect app to 127.0.0.1:15001 (accepted as envoy_conn)\n"
                      "  sockops bpf_sockops on app (op TCP_CONNECT_CB): returned 1\n"
+                     "  sockops bpf_sockops on app (op RWND_INIT): returned 1\n"
+                     "  sockops bpf_sockops on app (op TIMEOUT_INIT): returned 1\n"
+                     "  sockops bpf_sockops on app (op NEEDS_ECN): returned 1\n"
+                     "  sockops bpf_sockops on envoy's request (op RWND_INIT): returned 1\n"
+                     "  sockops bpf_sockops on envoy's request (op TIMEOUT_INIT): returned 1\n"
+                     "  sockops bpf_sockops on envoy's request (op NEEDS_ECN): returned 1\n"
                      "  sockops bpf_sockops on app (op ACTIVE_ESTABLISHED_CB): returned 1\n"
                      "  sockops bpf_sockops on envoy_conn (op PASSIVE_ESTABLISHED_CB): returned 1\n"
                      "event 3 (line 9): send app, 16 bytes: result 16\n"
@@ -385,7 +397,7 @@ Test(sock_cli, bad_scripts_get_one_line_and_exit_2)
         {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - connect: {socket: c, to: 1.1.1.1:80}\n  - send: {socket: c, data: x}\n",
          "line 4: send: socket 'c' is not connected (closed)\n"},
         {"sock_redir", "attach: {sockops: bpf_sockops}\nsockets:\n  - shout: {socket: c}\n",
-         "line 3: sockets: unknown event 'shout' (expected one of: listen, connect, send, close, "
+         "line 3: sockets: unknown event 'shout' (expected one of: listen, connect, send, recv, close, "
          "update; and expect)\n"},
         {"sock_redir", "sockets:\n  - listen: {socket: a, addr: 1.1.1.1:80}\n",
          "line 2: sockets: the file or the test needs 'attach:' (which programs run on the "
@@ -1137,4 +1149,173 @@ cleanup:
     }
     helper_env_destroy(env);
     vm_object_free(obj);
+}
+
+/* Which sock_ops callbacks run, in which order, with which state and
+ * is_fullsock, over listen / connect / send / close / close: the kernel's
+ * sequence (tests/yaml/sock_ops_log.bpf.c logs them) against bpfemu's.
+ * Ports become roles: the listening port is "srv", the rest "cli". */
+
+struct ops_log {
+    uint64_t n;
+    uint64_t v[63];
+};
+
+static void ops_text(const struct ops_log *l, uint16_t srv_port, char *out, size_t cap)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (uint64_t i = 0; i < l->n && i < 63 && k < cap; i++) {
+        uint64_t v = l->v[i];
+        uint32_t op = v & 0xff, full = (v >> 8) & 0xff, state = (v >> 16) & 0xffff;
+        uint16_t port = (uint16_t)(v >> 32);
+        const char *on = helper_sock_op_name(op);
+        k += (size_t)snprintf(out + k, cap - k, "%s%s/%s%s/st%u", i ? " " : "", on ? on : "?",
+                              port == srv_port ? "srv" : "cli", full ? "" : "/req", state);
+    }
+}
+
+static void ops_read(struct maps_map *m, int fd, struct ops_log *l)
+{
+    for (uint32_t k = 0; k < 64; k++) {
+        uint64_t v = 0;
+        if (m)
+            maps_user_lookup(m, &k, &v);
+        else
+            kbpf_map_lookup(fd, &k, &v);
+        if (k == 0)
+            l->n = v;
+        else
+            l->v[k - 1] = v;
+    }
+}
+
+/* read_first: the server reads what came before it closes (a FIN, not a
+ * reset) */
+static void ops_sequence(bool read_first)
+{
+    struct vm_object *obj;
+    struct helper_env *env;
+    open_obj("yaml/build/sock_ops_log.o", &obj, &env);
+    const struct vm_map_def *md = &obj->maps[0];
+    int map_fd = kbpf_map_create(md->type, md->key_size, md->value_size, md->max_entries,
+                                 md->map_flags, md->name);
+    int prog_fd = -1, cg_fd = -1, attached = 0;
+    char cg[256];
+    snprintf(cg, sizeof cg, CG_ROOT "/bpfemu-sockops-%d", (int)getpid());
+    static struct ops_log k, e;
+    memset(&k, 0, sizeof k);
+    memset(&e, 0, sizeof e);
+    uint16_t port = 0;
+    union bpf_attr a;
+    if (map_fd < 0) {
+        printf("SKIP: sock_ops kernel differential: cannot create a map (%s)\n", strerror(-map_fd));
+        goto cleanup;
+    }
+    static char log[65536];
+    struct kbpf_load l = {.prog_type = obj->progs[0].prog_type,
+                          .expected_attach_type = obj->progs[0].expected_attach_type,
+                          .insns = obj->progs[0].prog->insns, .insn_cnt = obj->progs[0].prog->len,
+                          .fd_array = &map_fd, .license = obj->license,
+                          .log_level = 1, .log_buf = log, .log_size = sizeof log};
+    prog_fd = kbpf_prog_load(&l);
+    cr_assert_geq(prog_fd, 0, "%s %s", strerror(-prog_fd), log);
+    if (mkdir(cg, 0755) || (cg_fd = open(cg, O_RDONLY | O_DIRECTORY)) < 0) {
+        printf("SKIP: sock_ops kernel differential: no cgroup v2 at " CG_ROOT " (%s)\n",
+               strerror(errno));
+        goto cleanup;
+    }
+    memset(&a, 0, sizeof a);
+    a.target_fd = (uint32_t)cg_fd;
+    a.attach_bpf_fd = (uint32_t)prog_fd;
+    a.attach_type = BPF_CGROUP_SOCK_OPS;
+    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach: %s", strerror(errno));
+    attached = 1;
+    int pipefd[2];
+    cr_assert_eq(pipe(pipefd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        char procs[300], me[32];
+        snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
+        int pf = open(procs, O_WRONLY);
+        snprintf(me, sizeof me, "%d\n", (int)getpid());
+        if (pf < 0 || write(pf, me, strlen(me)) < 0)
+            _exit(4);
+        close(pf);
+        alarm(20);
+        uint16_t p;
+        int srv = listen_on(0, &p), cli = connect_to(p), acc = accept(srv, NULL, NULL);
+        int by_tcp;
+        send_one(cli, "x", &by_tcp);
+        close(cli);
+        usleep(50000);
+        if (read_first) {
+            char b[8];
+            if (recv(acc, b, sizeof b, MSG_DONTWAIT) != 1)
+                _exit(6);
+        }
+        close(acc);
+        usleep(50000);
+        close(srv);
+        usleep(50000);
+        if (write(pipefd[1], &p, sizeof p) != sizeof p)
+            _exit(5);
+        _exit(0);
+    }
+    close(pipefd[1]);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert_eq(read(pipefd[0], &port, sizeof port), (ssize_t)sizeof port);
+    close(pipefd[0]);
+    ops_read(NULL, map_fd, &k);
+    {
+        char err[512];
+        struct helper_sock_world *w;
+        cr_assert_eq(helper_sock_world_create(env, &w, err, sizeof err), 0);
+        cr_assert_eq(helper_sock_attach(w, HELPER_SOCK_SOCKOPS, helper_env_prog(env, "log_ops"),
+                                        NULL, err, sizeof err), 0);
+        struct helper_sock_addr s = ip4("127.0.0.1", port);
+        cr_assert_eq(helper_sock_listen(w, "srv", &s, err, sizeof err), 0);
+        cr_assert_eq(helper_sock_connect(w, "cli", NULL, &s, "acc", err, sizeof err), 0);
+        cr_assert_eq(helper_sock_send(w, "cli", "x", 1, err, sizeof err), 0);
+        cr_assert_eq(helper_sock_close(w, "cli", err, sizeof err), 0);
+        if (read_first) {
+            cr_assert_eq(helper_sock_recv(w, "acc", err, sizeof err), 0);
+            cr_assert_eq(helper_sock_report(w)->result, 1);
+        }
+        cr_assert_eq(helper_sock_close(w, "acc", err, sizeof err), 0);
+        cr_assert_eq(helper_sock_close(w, "srv", err, sizeof err), 0);
+        ops_read(helper_env_map(env, "oplog"), -1, &e);
+        helper_sock_world_destroy(w);
+    }
+    char kt[4096], et[4096];
+    ops_text(&k, port, kt, sizeof kt);
+    ops_text(&e, port, et, sizeof et);
+    cr_expect_str_eq(et, kt, "%s: the kernel's sock_ops callbacks:\n%s\nbpfemu's:\n%s",
+                     read_first ? "read, then close" : "close with unread data", kt, et);
+cleanup:
+    if (attached) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)cg_fd;
+        a.attach_bpf_fd = (uint32_t)prog_fd;
+        a.attach_type = BPF_CGROUP_SOCK_OPS;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (cg_fd >= 0)
+        close(cg_fd);
+    rmdir(cg);
+    if (prog_fd >= 0)
+        close(prog_fd);
+    if (map_fd >= 0)
+        close(map_fd);
+    helper_env_destroy(env);
+    vm_object_free(obj);
+}
+
+Test(sock_kernel, ops_sequence_matches_the_kernel, .timeout = 60)
+{
+    ops_sequence(false);
+    ops_sequence(true);
 }
