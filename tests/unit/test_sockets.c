@@ -471,6 +471,7 @@ Test(sock_kernel, corpus_socket_programs_load_as_bpfemu_verifies, .timeout = 120
         {"../corpus/build/sk_skb_proxy.o", "proxy_verdict"},
         {"yaml/build/sock_helpers.o", "ops"},
         {"yaml/build/sock_helpers.o", "verdict"},
+        {"yaml/build/sock_ops_log.o", "log_ops"},
     };
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
         struct res r = RUN("kdiff", progs[i].obj, "--section", progs[i].prog);
