@@ -381,6 +381,7 @@ static int call_sockops_as(struct helper_sock_world *w, struct wsock *s, uint32_
     sr->req = req;
     if (args)
         memcpy(sr->args, args, sizeof(sr->args));
+    sr->reply = sr->args[0]; /* one union in struct bpf_sock_ops */
     uint32_t ret;
     int rc = sock_run_prog(w, w->sockops, "sockops", sr, &ret, err, errlen);
     free(sr);
