@@ -1320,3 +1320,28 @@ Test(sock_kernel, ops_sequence_matches_the_kernel, .timeout = 60)
     ops_sequence(false);
     ops_sequence(true);
 }
+
+/* Verified programs run trusted (no checks, the verifier's ctx marks);
+ * --no-verify runs them checked: the same scripts must give the same
+ * events, and every program must be accepted (no note on stderr). */
+Test(sock_cli, trusted_runs_match_checked_runs)
+{
+    static const struct {
+        const char *obj, *script;
+    } runs[] = {
+        {"../corpus/build/sock_redir.o", "sockets/redirect.yaml"},
+        {"../corpus/build/sk_skb_proxy.o", "sockets/proxy.yaml"},
+        {"yaml/build/sock_helpers.o", "sockets/helpers.yaml"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct res t = RUN("run", runs[i].obj, "--sockets", runs[i].script);
+        struct res c = RUN("run", runs[i].obj, "--sockets", runs[i].script, "--no-verify");
+        cr_expect_eq(t.status, 0, "%s: %s", runs[i].script, t.err);
+        cr_expect_str_eq(t.err, "", "%s: every program is accepted", runs[i].script);
+        cr_expect_eq(c.status, 0, "%s: %s", runs[i].script, c.err);
+        cr_expect_str_eq(t.out, c.out, "%s: trusted and checked runs differ", runs[i].script);
+        cr_expect(strstr(t.out, "received ") != NULL, "%s: %s", runs[i].script, t.out);
+        res_free(&t);
+        res_free(&c);
+    }
+}
