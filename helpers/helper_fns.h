@@ -84,6 +84,8 @@ HELPER_FN(sk_redirect_hash);
 HELPER_FN(msg_apply_bytes);
 HELPER_FN(msg_cork_bytes);
 HELPER_FN(msg_pull_data);
+HELPER_FN(msg_push_data);
+HELPER_FN(msg_pop_data);
 HELPER_FN(get_socket_cookie);
 HELPER_FN(sock_ops_cb_flags_set);
 HELPER_FN(setsockopt);

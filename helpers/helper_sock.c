@@ -12,6 +12,11 @@
  *  - msg_apply_bytes, msg_cork_bytes: remembered, 0.
  *  - msg_pull_data(start, end, flags): flags 0, start < end <= size, else
  *    -EINVAL; data and data_end then cover [start, end).
+ *  - msg_push_data(start, len, flags): len bytes inserted at start (zeros
+ *    here; the kernel's new page holds whatever it held), flags 0 and
+ *    start <= size else -EINVAL; msg_pop_data(start, len, flags): len bytes
+ *    removed, flags 0, 0 < len, start + len <= size else -EINVAL. After
+ *    either, data .. data_end cover [0, start): pull what you read.
  *  - get_socket_cookie: the socket's cookie (sock_ops, sk_skb).
  *  - sock_ops_cb_flags_set: keeps the BPF_SOCK_OPS_ALL_CB_FLAGS bits and
  *    returns the others (0 when all are known); -EINVAL on a request
@@ -33,6 +38,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -164,6 +170,56 @@ HELPER_FN(msg_pull_data)
     p->data = p->data_meta = sr->msg + start;
     p->data_end = sr->msg + end;
     helper_pkt_sync_region(run);
+    return 0;
+}
+
+/* The message changed size. data .. data_end then cover its first
+ * scatterlist element, as sk_msg_compute_data_pointers leaves them: the
+ * kernel splits the element at `start`, so that is [0, start) (checked
+ * against Linux 6.18); at start 0, the element the helper put first. */
+static void msg_resized(struct vm_run *run, struct sock_run *sr, uint8_t *buf, uint32_t len,
+                        uint32_t first)
+{
+    struct helper_pkt *p = &sr->cc.pkt;
+    sr->msg = buf;
+    sr->msg_len = len;
+    p->buf = p->hard_start = buf;
+    p->buf_len = len;
+    p->hard_end = buf + len;
+    p->data = p->data_meta = buf;
+    p->data_end = buf + first;
+    helper_pkt_sync_region(run);
+}
+
+HELPER_FN(msg_push_data)
+{
+    struct sock_run *sr = ctx_run(run, r1);
+    if (!sr)
+        return 0;
+    uint32_t start = (uint32_t)r2, len = (uint32_t)r3;
+    if (r4 || start > sr->msg_len || (uint64_t)sr->msg_len + len > UINT32_MAX)
+        return (uint64_t)(int64_t)-EINVAL;
+    if (!len)
+        return 0;
+    uint8_t *g = realloc(sr->msg, (size_t)sr->msg_len + len + 1);
+    if (!g)
+        return (uint64_t)(int64_t)-ENOMEM;
+    memmove(g + start + len, g + start, sr->msg_len - start);
+    memset(g + start, 0, len); /* the kernel's new page is not zeroed: do not rely on it */
+    msg_resized(run, sr, g, sr->msg_len + len, start ? start : len);
+    return 0;
+}
+
+HELPER_FN(msg_pop_data)
+{
+    struct sock_run *sr = ctx_run(run, r1);
+    if (!sr)
+        return 0;
+    uint32_t start = (uint32_t)r2, len = (uint32_t)r3;
+    if (r4 || (uint64_t)start + len > sr->msg_len || !len)
+        return (uint64_t)(int64_t)-EINVAL;
+    memmove(sr->msg + start, sr->msg + start + len, sr->msg_len - start - len);
+    msg_resized(run, sr, sr->msg, sr->msg_len - len, start ? start : sr->msg_len - len);
     return 0;
 }
 

@@ -25,6 +25,8 @@ static const struct helper_proto protos[] = {
     P(msg_apply_bytes, A(CTX, ANY), T(SK_MSG)),
     P(msg_cork_bytes, A(CTX, ANY), T(SK_MSG)),
     P(msg_pull_data, A(CTX, ANY, ANY, ANY), T(SK_MSG)),
+    P(msg_push_data, A(CTX, ANY, ANY, ANY), T(SK_MSG)),
+    P(msg_pop_data, A(CTX, ANY, ANY, ANY), T(SK_MSG)),
     /* bpf_get_socket_cookie_sock_ops_proto, and sk_skb's bpf_get_socket_cookie_proto */
     P(get_socket_cookie, A(CTX), T(SOCK_OPS) | T(SK_SKB)),
     P(sock_ops_cb_flags_set, A(CTX, ANY), T(SOCK_OPS)),

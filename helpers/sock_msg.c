@@ -205,11 +205,14 @@ static const char *eval_text(enum sock_eval e)
  * write the bytes it sees, and what leaves is what it left); *sent counts
  * what left, *dropped what a drop freed. ms: the message's fields its runs set (they stay set for the
  * next run on the rest of it, as on the kernel's struct sk_msg). */
-static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *data,
-                        size_t len, struct msg_sticky *ms, long *sent, size_t *dropped,
+static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t **bufp,
+                        size_t *totalp, struct msg_sticky *ms, long *sent, size_t *dropped,
                         char *err, size_t errlen)
 {
-    while (len) {
+    size_t off = 0;
+    while (off < *totalp) {
+        uint8_t *data = *bufp + off;
+        size_t len = *totalp - off;
         if (s->eval == EVAL_NONE) {
             struct sock_run *sr = msg_run(s, data, len);
             if (!sr)
@@ -223,6 +226,17 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
             if (rc) {
                 msg_run_free(sr);
                 return rc;
+            }
+            if (sr->msg_len != len) { /* msg_push_data / msg_pop_data */
+                uint8_t *g = realloc(*bufp, off + sr->msg_len + 1);
+                if (!g) {
+                    msg_run_free(sr);
+                    return oom(err, errlen);
+                }
+                *bufp = g;
+                *totalp = off + sr->msg_len;
+                data = g + off;
+                len = sr->msg_len;
             }
             memcpy(data, sr->msg, len); /* direct writes to the message */
             *ms = (struct msg_sticky){sr->apply_bytes, sr->cork_bytes, sr->redir,
@@ -304,8 +318,7 @@ static int send_verdict(struct helper_sock_world *w, struct wsock *s, uint8_t *d
             s->eval = EVAL_NONE;
             s->sk_redir = NULL;
         }
-        data += tosend;
-        len -= tosend;
+        off += tosend;
     }
     return 0;
 }
@@ -343,7 +356,7 @@ int sock_sendmsg(struct helper_sock_world *w, struct wsock *s, const uint8_t *da
     s->cork_len = 0;
     struct msg_sticky ms = s->cork_alloc ? s->cork_msg : (struct msg_sticky){0};
     long out = 0;
-    int rc = send_verdict(w, s, msg, n, &ms, &out, &dropped, err, errlen);
+    int rc = send_verdict(w, s, &msg, &n, &ms, &out, &dropped, err, errlen);
     free(msg);
     if (s->cork_alloc)
         s->cork_msg = ms;

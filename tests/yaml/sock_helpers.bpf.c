@@ -7,6 +7,7 @@
  *   'P' pull_data(2, 5): record data[0..2] and the size, pass
  *   'E' redirect to slot 1 without BPF_F_INGRESS (egress)
  *   'D' drop                          'W' write '!' over the second byte
+ *   'U' push 3 bytes at 1, fill them with '+'   'O' pop 2 bytes at 1
  *   anything else: pass */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -21,10 +22,11 @@ struct {
 /* results: 0 connect-time update's return, 1 cookie of slot 0's socket,
  * 2 last STATE_CB old state, 3 its new state, 4 cb_flags_set's return,
  * 5 pulled bytes (3, little-endian), 6 pull_data's return, 7 msg size,
- * 8 sk_msg runs */
+ * 8 sk_msg runs, 9 push/pop's return, 10 the size after it,
+ * 11 data_end - data after it */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 9);
+	__uint(max_entries, 12);
 	__type(key, __u32);
 	__type(value, __u64);
 } results SEC(".maps");
@@ -96,6 +98,22 @@ int verdict(struct sk_msg_md *msg)
 	case 'W':
 		if (d + 2 <= end)
 			d[1] = '!';
+		return SK_PASS;
+	case 'U':
+		put(9, bpf_msg_push_data(msg, 1, 3, 0));
+		put(10, msg->size);
+		put(11, (long)msg->data_end - (long)msg->data);
+		if (bpf_msg_pull_data(msg, 0, 4, 0))
+			return SK_PASS;
+		d = (void *)(long)msg->data;
+		end = (void *)(long)msg->data_end;
+		if (d + 4 <= end)
+			d[1] = d[2] = d[3] = '+';
+		return SK_PASS;
+	case 'O':
+		put(9, bpf_msg_pop_data(msg, 1, 2, 0));
+		put(10, msg->size);
+		put(11, (long)msg->data_end - (long)msg->data);
 		return SK_PASS;
 	}
 	return SK_PASS;
