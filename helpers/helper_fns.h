@@ -85,5 +85,22 @@ HELPER_FN(get_socket_uid);
 HELPER_FN(get_socket_cookie);
 HELPER_FN(sk_fullsock);
 HELPER_FN(fib_lookup);
+/* sockets: sock_ops, sk_msg, sk_skb (helper_sock.c; prototypes in
+ * helper_table_sock.c, which helper_proto() falls back to last) */
+HELPER_FN(sock_map_update);
+HELPER_FN(sock_hash_update);
+HELPER_FN(msg_redirect_map);
+HELPER_FN(msg_redirect_hash);
+HELPER_FN(sk_redirect_map);
+HELPER_FN(sk_redirect_hash);
+HELPER_FN(msg_apply_bytes);
+HELPER_FN(msg_cork_bytes);
+HELPER_FN(msg_pull_data);
+HELPER_FN(msg_push_data);
+HELPER_FN(msg_pop_data);
+HELPER_FN(sock_ops_cb_flags_set);
+HELPER_FN(setsockopt);
+HELPER_FN(getsockopt);
+const struct helper_proto *helper_proto_sock(int32_t id);
 
 #endif

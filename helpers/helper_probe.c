@@ -53,7 +53,8 @@ static bool run_memory(const struct vm_run *run, uint64_t addr, uint64_t size)
 static bool near_ctx(const struct helper_call_ctx *cc, uint64_t addr)
 {
     uintptr_t base = (uintptr_t)cc->trace_ctx;
-    return cc->trace_ctx && addr >= base && addr - base < cc->trace_ctx_len + 0x10000;
+    return cc->trace_ctx && addr >= base &&
+           addr - base < cc->trace_ctx_len + HELPER_TRACE_DATA_LOC_REACH;
 }
 
 /* The byte at addr, or false when no region maps it. */
@@ -89,7 +90,8 @@ static int64_t probe_read(struct vm_run *run, uint64_t dst, uint64_t size, uint6
         return 0;
     const struct helper_call_ctx *cc = helper_cc(run);
     uint8_t *d = (uint8_t *)(uintptr_t)dst;
-    if (size && run_memory(run, src, size)) {
+    /* near the record nothing but the record is mapped (trace_run.c) */
+    if (size && !near_ctx(cc, src) && run_memory(run, src, size)) {
         if (user) {
             memset(d, 0, size);
             return -EFAULT;
@@ -116,7 +118,7 @@ static int64_t probe_read_str(struct vm_run *run, uint64_t dst, uint64_t size, u
     const struct helper_call_ctx *cc = helper_cc(run);
     uint8_t *d = (uint8_t *)(uintptr_t)dst;
     /* the string may end anywhere: the address rule applies to its first byte */
-    bool own = run_memory(run, src, 1);
+    bool own = !near_ctx(cc, src) && run_memory(run, src, 1);
     int rc = own ? (user ? -EFAULT : 0) : addr_check(cc, src, 1, user);
     for (uint64_t i = 0; !rc && i < size; i++) {
         uint8_t c;

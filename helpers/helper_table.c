@@ -93,7 +93,9 @@ static const struct helper_proto protos[] = {
 
 const struct helper_proto *helper_proto(int32_t id)
 {
-    if (id < 0 || (size_t)id >= sizeof(protos) / sizeof(protos[0]) || !protos[id].fn)
-        return helper_proto_skb(id);
+    if (id < 0 || (size_t)id >= sizeof(protos) / sizeof(protos[0]) || !protos[id].fn) {
+        const struct helper_proto *p = helper_proto_skb(id);
+        return p ? p : helper_proto_sock(id);
+    }
     return &protos[id];
 }

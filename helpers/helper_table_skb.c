@@ -41,8 +41,10 @@ static const struct helper_proto protos[] = {
     P(skb_get_tunnel_key, INTEGER, A(CTX, HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE, ANY),
       TC | T(LWT_XMIT), false),
     P(get_socket_uid, INTEGER, A(CTX), TC | T(SOCKET_FILTER) | T(CGROUP_SKB) | T(SK_SKB), false),
-    /* the skb variant (bpf_get_socket_cookie_proto) */
-    P(get_socket_cookie, INTEGER, A(CTX), TC | T(SOCKET_FILTER) | T(CGROUP_SKB) | T(SK_SKB), false),
+    /* bpf_get_socket_cookie_proto (skb programs, sk_skb) and
+     * bpf_get_socket_cookie_sock_ops_proto: one id, a ctx argument each */
+    P(get_socket_cookie, INTEGER, A(CTX),
+      TC | T(SOCKET_FILTER) | T(CGROUP_SKB) | T(SK_SKB) | T(SOCK_OPS), false),
     P(sk_fullsock, SOCKET_OR_NULL, A(HELPER_ARG_SOCK_COMMON), TC | T(CGROUP_SKB), false),
     P(fib_lookup, INTEGER, A(CTX, HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE, ANY), TC | T(XDP), true),
 };

@@ -88,6 +88,22 @@ int maps_ringbuf_consume(struct maps_map *m, maps_record_fn fn, void *ctx);
 long maps_perf_output(struct maps_map *m, uint32_t index, const void *data, uint64_t size);
 int maps_perf_consume(struct maps_map *m, maps_record_fn fn, void *ctx);
 
+/* Socket maps (SOCKMAP, SOCKHASH: helpers/maps_sock.c). Values are the
+ * socket world's sockets, opaque here, with their cookie. Update as the
+ * kernel's sock_map_update_common / sock_hash_update_common (flags, -E2BIG,
+ * -EEXIST, -ENOENT); get the socket of a key (NULL: none); remove a socket
+ * from every slot (a closed socket; returns how many); count the entries.
+ * User-space updates give an fd: the resolver turns it into a socket
+ * (0, or -EBADF / -EOPNOTSUPP as sock_map_update_elem_sys). */
+typedef int (*maps_sock_resolve_fn)(void *ctx, uint32_t fd, void **sock, uint64_t *cookie);
+long maps_sock_update(struct maps_map *m, const void *key, void *sock, uint64_t cookie,
+                      uint64_t flags);
+void *maps_sock_get(struct maps_map *m, const void *key);
+unsigned maps_sock_remove(struct maps_map *m, const void *sock);
+bool maps_sock_contains(struct maps_map *m, const void *sock);
+uint32_t maps_sock_count(struct maps_map *m);
+void maps_sock_set_resolver(struct maps_map *m, maps_sock_resolve_fn fn, void *ctx);
+
 /* The memory a program may reach through this map's values, for checked
  * mode (array: one region with the value size as element; hash: its
  * element pool; ringbuf: its data area). Returns the count written. */
@@ -433,6 +449,96 @@ const struct helper_net_dev *helper_net_dev(const struct helper_env *env, uint32
 /* Names of return values: "XDP_PASS", "TC_ACT_SHOT", ...; NULL if none. */
 const char *helper_action_name(uint32_t prog_type, uint32_t retval);
 
+/* --------------------------------------------------------- socket world
+ * Emulated TCP sockets driven by scripted events, for sock_ops, sk_msg and
+ * sk_skb programs (helpers/sock_world.c, sock_msg.c; docs/sockets.md). A
+ * sock_ops program runs on every socket's callbacks (a cgroup attachment
+ * covering every socket); an sk_msg verdict on sendmsg of sockets in the
+ * map it is attached to; sk_skb parser/verdict on bytes arriving at sockets
+ * in theirs. Bytes end in receive queues: TCP to the peer, or where the
+ * verdicts redirect them. Event calls return 0, or a negative errno for a
+ * bad event (unknown socket, name taken, send on a closed socket...) or a
+ * program fault, with one line in err; outcomes the kernel reports to the
+ * application (-EACCES from a dropped send, -ECONNREFUSED) are the
+ * report's `result`, not errors. */
+struct helper_sock_world;
+
+struct helper_sock_addr {
+    uint16_t family;           /* AF_INET or AF_INET6 */
+    uint8_t addr[16];          /* network order; IPv4 in the first 4 bytes */
+    uint16_t port;             /* host order */
+};
+
+enum helper_sock_attach {
+    HELPER_SOCK_SOCKOPS,       /* cgroup sock_ops: no map */
+    HELPER_SOCK_MSG_VERDICT,   /* BPF_SK_MSG_VERDICT on a sockmap/sockhash */
+    HELPER_SOCK_SKB_VERDICT,   /* BPF_SK_SKB_STREAM_VERDICT / BPF_SK_SKB_VERDICT */
+    HELPER_SOCK_SKB_PARSER,    /* BPF_SK_SKB_STREAM_PARSER */
+};
+
+/* One program run of an event. */
+struct helper_sock_prog_run {
+    const char *prog;
+    const char *attach;        /* "sockops", "sk_msg", "sk_skb/stream_parser", ... */
+    const char *socket;        /* the socket it ran for */
+    int32_t op;                /* sock_ops: BPF_SOCK_OPS_*; -1 otherwise */
+    uint32_t retval;
+    uint32_t reply;            /* sock_ops: bpf_sock_ops.reply after the run */
+    const char *result;        /* "SK_PASS", "redirect to envoy (ingress)", ... or NULL */
+};
+/* Where bytes went. to NULL: nowhere (dropped, corked, parser waiting). */
+struct helper_sock_delivery {
+    const char *from, *to;
+    const char *how;           /* "tcp", "sk_msg redirect ingress", "sk_msg drop", ... */
+    uint32_t len;
+};
+struct helper_sock_event_report {
+    struct helper_sock_prog_run *runs;
+    size_t n_runs;
+    struct helper_sock_delivery *deliveries;
+    size_t n_deliveries;
+    long result;               /* send: sendmsg's return (bytes or -errno); connect:
+                                  0 or -ECONNREFUSED; map update: 0 or -errno */
+    const char *trace;         /* bpf_trace_printk lines of the event ("" if none) */
+};
+
+int helper_sock_world_create(struct helper_env *env, struct helper_sock_world **out, char *err,
+                             size_t errlen);
+void helper_sock_world_destroy(struct helper_sock_world *w);
+/* Attach a program of the matching type (map: a sockmap or sockhash for
+ * the msg/skb kinds, NULL for sock_ops). -EINVAL when the type or map
+ * does not fit, -EEXIST when that slot is taken. */
+int helper_sock_attach(struct helper_sock_world *w, enum helper_sock_attach kind,
+                       struct helper_prog *prog, struct maps_map *map, char *err, size_t errlen);
+int helper_sock_listen(struct helper_sock_world *w, const char *name,
+                       const struct helper_sock_addr *addr, char *err, size_t errlen);
+/* from: NULL for 127.0.0.1 (::1) and an ephemeral port; accept: the name of
+ * the listener's new socket (NULL: "LISTENER.N"). */
+int helper_sock_connect(struct helper_sock_world *w, const char *name,
+                        const struct helper_sock_addr *from, const struct helper_sock_addr *to,
+                        const char *accept, char *err, size_t errlen);
+int helper_sock_send(struct helper_sock_world *w, const char *name, const void *data, size_t len,
+                     char *err, size_t errlen);
+int helper_sock_close(struct helper_sock_world *w, const char *name, char *err, size_t errlen);
+/* recv: the application reads what has arrived (the result is how many
+ * bytes); unread bytes make close() reset the connection. */
+int helper_sock_recv(struct helper_sock_world *w, const char *name, char *err, size_t errlen);
+/* bpf(BPF_MAP_UPDATE_ELEM) from user space with the socket's fd. */
+int helper_sock_map_update(struct helper_sock_world *w, struct maps_map *m, const void *key,
+                           const char *name, uint64_t flags, char *err, size_t errlen);
+/* The last event's report (valid until the next event). */
+const struct helper_sock_event_report *helper_sock_report(const struct helper_sock_world *w);
+/* Every byte that arrived at a socket (read or not), its cookie and state
+ * (BPF_TCP_*); -ENOENT. */
+int helper_sock_received(const struct helper_sock_world *w, const char *name,
+                         const uint8_t **data, size_t *len);
+int helper_sock_info(const struct helper_sock_world *w, const char *name, uint64_t *cookie,
+                     uint32_t *state);
+size_t helper_sock_count(const struct helper_sock_world *w);
+const char *helper_sock_name(const struct helper_sock_world *w, size_t i);
+/* "ACTIVE_ESTABLISHED_CB" for BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB; NULL. */
+const char *helper_sock_op_name(uint32_t op);
+
 /* ------------------------------------------------------------- sessions */
 
 /* A per-packet session: one program run on packet after packet with no
@@ -698,5 +804,7 @@ int helper_tk_record_match_type(struct bpfemu_test *t, const char *map, const ch
 /* 0 the output packet matches, 1 it does not (lines appended to diff). */
 int helper_tk_packet_expect(struct bpfemu_test *t, const struct helper_pktspec *s,
                             struct helper_sb *diff);
+/* The test's environment (its maps and programs), for socket tests. */
+struct helper_env *helper_tk_env(struct bpfemu_test *t);
 
 #endif

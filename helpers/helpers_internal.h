@@ -169,6 +169,9 @@ bool helper_ctx_skb_direct(struct vm_run *run, const struct vm_region *r, uint32
 /* The same fields for trusted code (vm_set_ctx_layout): at most 8 entries. */
 unsigned helper_ctx_xdp_layout(struct vm_ctx_field *out);
 unsigned helper_ctx_skb_layout(struct vm_ctx_field *out);
+/* How far past a tracepoint record ctx + a __data_loc offset reaches: the
+ * run maps that much after the record, so nothing else lives there. */
+#define HELPER_TRACE_DATA_LOC_REACH 0x10000u
 /* kprobe / tracepoint / raw tracepoint contexts (helpers/ctx_trace.c) */
 int helper_ctx_trace_access(struct vm_run *run, const struct vm_region *r, uint32_t off,
                             unsigned size, bool write, uint64_t *value, const char **why);
@@ -188,6 +191,9 @@ static inline vm_ctx_direct_fn helper_ctx_direct_for(vm_ctx_access_fn access)
  * `sock`, and cgroup_skb's family .. local_port with it; register the view
  * as a read-only region of `run` (after vm_run_init). */
 void helper_sock_set(struct helper_call_ctx *cc, const struct helper_socket *sock);
+/* bpf_get_socket_cookie of a socket-world run (helpers/helper_sock.c): the
+ * cookie of the socket it runs for; faults unless ctx is the context. */
+uint64_t helper_sock_event_cookie(struct vm_run *run, uint64_t ctx);
 /* The same with `given`, or the test run's dummy socket built from the
  * family and addresses cc->skb already holds when given is NULL. */
 void helper_sock_for_skb(struct helper_call_ctx *cc, const struct helper_socket *given);

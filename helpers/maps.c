@@ -1,7 +1,7 @@
 /* helpers/maps.c - emulated BPF maps: creation (BPF_MAP_CREATE's checks),
  * destruction, and the dispatch of every maps_* call to the map type's
  * operations table. The types live in maps_array.c, maps_hash.c,
- * maps_lpm.c, maps_queue.c, maps_ringbuf.c and maps_perf.c.
+ * maps_lpm.c, maps_queue.c, maps_ringbuf.c, maps_perf.c and maps_sock.c.
  *
  * Errno values are the kernel's, with one exception: where the kernel
  * returns its internal ENOTSUPP (524, which user space can only print as
@@ -51,6 +51,8 @@ static const struct maps_ops *type_ops(uint32_t type)
     case BPF_MAP_TYPE_STACK: return &maps_stack_ops;
     case BPF_MAP_TYPE_DEVMAP_HASH: return &maps_devmap_hash_ops;
     case BPF_MAP_TYPE_RINGBUF: return &maps_ringbuf_ops;
+    case BPF_MAP_TYPE_SOCKMAP: return &maps_sockmap_ops;
+    case BPF_MAP_TYPE_SOCKHASH: return &maps_sockhash_ops;
     default: return NULL;
     }
 }

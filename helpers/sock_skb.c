@@ -355,6 +355,9 @@ HELPER_FN(get_socket_uid)
 HELPER_FN(get_socket_cookie)
 {
     struct helper_call_ctx *cc = helper_cc(run);
+    /* sock_ops and sk_skb programs run on a socket of the socket world */
+    if (cc->prog_type == BPF_PROG_TYPE_SOCK_OPS || cc->prog_type == BPF_PROG_TYPE_SK_SKB)
+        return helper_sock_event_cookie(run, r1);
     return cc->sk_present ? cc->sk_cookie : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 static int trace_err(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -91,7 +92,13 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
         return rc;
     struct helper_call_ctx *cc = calloc(1, sizeof(*cc));
     struct vm_run *run = malloc(sizeof(*run));
-    uint8_t *ctx = calloc(1, ctx_size);
+    /* the record owns the 64 KiB after it too, so that ctx + a __data_loc
+     * offset past the record is never some other memory of the run (a
+     * probe read there fails, whatever the host's heap looks like) */
+    size_t ctx_map = ctx_size + HELPER_TRACE_DATA_LOC_REACH;
+    uint8_t *ctx = mmap(NULL, ctx_map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ctx == MAP_FAILED)
+        ctx = NULL;
     if (!cc || !run || !ctx) {
         rc = trace_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
@@ -152,7 +159,8 @@ out:
         tr->trace = cc->trace;
         tr->trace_len = cc->trace_len;
     }
-    free(ctx);
+    if (ctx)
+        munmap(ctx, ctx_map);
     free(run);
     free(cc);
     return rc;

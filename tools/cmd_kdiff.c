@@ -75,6 +75,7 @@ struct kd_opts {
     bool pace, no_verify, log, json;
     struct kd_ignore ign[MAX_IGNORE];
     size_t n_ign;
+    const char *no_runs;       /* why nothing runs after accepted verdicts */
 };
 
 static void json_verdict(FILE *f, const struct kd_verdict *v)
@@ -152,6 +153,8 @@ static int report(const struct kd_opts *o, const char *prog, const struct kd_ver
             else
                 printf("%s differs%s%s\n", d->what, d->where[0] ? ": " : "", d->where);
             printf("  kernel: %s\n  bpfemu: %s\n", d->kernel, d->emu);
+        } else if (kv->accepted && o->no_runs) {
+            printf("identical verdicts (%s)\n", o->no_runs);
         } else if (kv->accepted) {
             printf("identical: %zu packet%s, retval, data_out, ctx_out and maps after each\n",
                    npkts, npkts == 1 ? "" : "s");
@@ -368,6 +371,16 @@ static int kdiff_main(const struct kd_opts *o)
     }
     if (!kv.accepted) {
         rc = report(o, progname, &kv, &ev, -1, 0, NULL);
+        goto out;
+    }
+    uint32_t ptype = elf ? helper_prog_type(e->prog) : gp.prog_type;
+    if (ptype == BPF_PROG_TYPE_SOCK_OPS || ptype == BPF_PROG_TYPE_SK_MSG ||
+        ptype == BPF_PROG_TYPE_SK_SKB) {
+        /* BPF_PROG_TEST_RUN has no runner for the socket-level types
+         * (ENOTSUPP): the load verdicts are the whole differential */
+        struct kd_opts o2 = *o;
+        o2.no_runs = "the kernel cannot test-run this program type: nothing to run";
+        rc = report(&o2, progname, &kv, &ev, -1, 0, NULL);
         goto out;
     }
     if (!elf && kd_emu_from_raw(&gp, &eo, &e, err, sizeof err)) {

@@ -21,6 +21,7 @@ static const char run_help[] =
     "                  [--no-verify] [--priv root|bpf|unpriv]\n"
     "       bpfemu run OBJ.o [--section S] --events FILE [--tracepoint-format F]\n"
     "                  [--record-type MAP=STRUCT]... [--json] [--no-verify]\n"
+    "       bpfemu run OBJ.o --sockets SCRIPT [--json] [--no-verify] [--priv P]\n"
     "       bpfemu run --cbpf EXPR | --cbpf-file F  [--data PACKET | --pcap CAP [--packet N]]\n"
     "                  [--repeat N] [--interp | --jit] [--json] [--no-verify]\n"
     "\n"
@@ -69,6 +70,13 @@ static const char run_help[] =
     "                   the file's tracepoint_format, else tracefs's for the section\n"
     "  --record-type MAP=STRUCT  print MAP's records as the object's BTF struct\n"
     "                   (JSON) instead of hex (repeatable)\n"
+    "  --sockets SCRIPT run scripted socket events (a YAML file with attach: and\n"
+    "                   sockets:, docs/sockets.md) on the object's sock_ops, sk_msg\n"
+    "                   and sk_skb programs: per event the programs run (op, return\n"
+    "                   value, verdict) and where each message went, then what each\n"
+    "                   socket received; --json: one object per event and line\n"
+    "                   {\"event\", \"line\", \"socket\", \"result\", \"runs\",\n"
+    "                   \"deliveries\", \"trace\"}\n"
     "  --cbpf EXPR      instead of FILE: a pcap filter expression (tcpdump's\n"
     "                   syntax, 'tcp port 80'), compiled by libpcap for Ethernet,\n"
     "                   checked and converted to eBPF as the kernel converts\n"
@@ -104,7 +112,7 @@ enum {
     OPT_HELP = 1, OPT_MEM, OPT_DATA, OPT_DATA_OUT, OPT_REPEAT, OPT_BUDGET, OPT_INTERP,
     OPT_JIT, OPT_JSON, OPT_SECTION, OPT_CTX_IN, OPT_CTX_OUT, OPT_MAP_IN, OPT_MAP_OUT,
     OPT_PCAP, OPT_PACKET, OPT_JIT_HARDEN, OPT_NO_VERIFY, OPT_PRIV, OPT_CBPF, OPT_CBPF_FILE,
-    OPT_SOCKET, OPT_EVENTS, OPT_TP_FORMAT, OPT_RECORD_TYPE,
+    OPT_SOCKET, OPT_EVENTS, OPT_TP_FORMAT, OPT_RECORD_TYPE, OPT_SOCKETS,
 };
 
 /* Write s as a JSON string. */
@@ -139,6 +147,7 @@ int cmd_run(int argc, char **argv)
         {"--socket", true, OPT_SOCKET},
         {"--events", true, OPT_EVENTS},    {"--tracepoint-format", true, OPT_TP_FORMAT},
         {"--record-type", true, OPT_RECORD_TYPE},
+        {"--sockets", true, OPT_SOCKETS},
         ENV_CLI_OPTION_TABLE,
         {NULL, false, 0},
     };
@@ -151,9 +160,11 @@ int cmd_run(int argc, char **argv)
     struct helper_socket socket = {0};
     const char *section = NULL, *ctx_in = NULL, *ctx_out = NULL, *map_in = NULL, *map_out = NULL;
     const char *pcap = NULL, *cbpf_expr = NULL, *cbpf_file = NULL, *events = NULL;
+    const char *sockets = NULL;
     const char *tp_format = NULL;
     const char *record_types[16];
     size_t n_record_types = 0;
+    bool repeat_set = false;
     uint64_t packet = 0;
     bool packet_set = false, env_set = false;
     struct env_cli envo = {0};
@@ -177,6 +188,7 @@ int cmd_run(int argc, char **argv)
         case OPT_REPEAT:
             if (!cli_parse_count_opt("--repeat", val, &repeat))
                 return CLI_EXIT_BAD_INPUT;
+            repeat_set = true;
             break;
         case OPT_BUDGET:
             if (!cli_parse_count_opt("--budget", val, &budget))
@@ -224,6 +236,9 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_CBPF_FILE:
             cbpf_file = val;
+            break;
+        case OPT_SOCKETS:
+            sockets = val;
             break;
         case OPT_CTX_IN:
             ctx_in = val;
@@ -312,10 +327,11 @@ int cmd_run(int argc, char **argv)
     }
     if (events) {
         if (!cli_is_elf_file(file) || mem_file || data_file || pcap || packet_set || ctx_in ||
-            ctx_out || data_out || map_in || map_out || repeat != 1 || jit) {
+            ctx_out || data_out || map_in || map_out || repeat != 1 || jit || sockets ||
+            socket.given) {
             cli_error("--events", "runs a tracing program of an object (OBJ.o) on events: "
                       "not with --mem, --data, --pcap, --ctx-in/out, --data-out, --map-in/out, "
-                      "--repeat or --jit");
+                      "--repeat, --jit, --sockets or --socket");
             return CLI_EXIT_BAD_INPUT;
         }
         struct run_obj_opts o = {.file = file, .section = section, .env = &envo,
@@ -324,6 +340,23 @@ int cmd_run(int argc, char **argv)
                                  .record_types = record_types,
                                  .n_record_types = n_record_types};
         return run_events(&o);
+    }
+    if (sockets && (events || socket.given)) {
+        cli_error("--sockets", "not with --events or --socket");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (sockets && !cli_is_elf_file(file)) {
+        cli_error("--sockets", "needs an ELF object with sock_ops, sk_msg or sk_skb programs");
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (sockets) {
+        if (mem_file || data_file || data_out || pcap || packet_set || section || ctx_in ||
+            ctx_out || map_in || map_out || repeat_set || jit) {
+            cli_error("--sockets", "the script says which programs run on what: it takes "
+                      "--json, --no-verify, --priv and the runtime options only");
+            return CLI_EXIT_BAD_INPUT;
+        }
+        return run_sockets(file, sockets, &envo, json, no_verify, priv);
     }
     if (cli_is_elf_file(file)) {
         if (mem_file) {

@@ -4,6 +4,7 @@
 #include "bpfemu_test.h"
 #include "tools/cov_cli.h"
 #include "tools/test_report.h"
+#include "tools/testspec_sock.h"
 #include "tools/testspec.h"
 #include "tools/tools.h"
 
@@ -74,6 +75,13 @@ static const char test_help[] =
     "           calls (helper: count, or {count, min, max, args: [r1, r2, ...]}:\n"
     "           some call had these arguments; _ for any; a 32-bit value matches\n"
     "           the register's low half), ctx (after the run: {mark: 0x100})\n"
+    "\n"
+    "Socket tests (sock_ops, sk_msg, sk_skb programs; docs/sockets.md): attach\n"
+    "(at the top or in the test: {sockops: P, sk_msg: {program: P, map: M},\n"
+    "sk_skb: {verdict: P, parser: P, map: M}}) and sockets, a list of events\n"
+    "(listen, connect, send, recv, close, update) each with an optional expect\n"
+    "{result, ran, via}; the test's expect: received {SOCKET: \"bytes\"} and maps\n"
+    "({count: N} or entries).\n"
     "\n"
     "options:\n"
     "  --junit FILE     also write JUnit XML (CI test reports)\n"
@@ -592,7 +600,8 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
     struct run r = {.n_steps = tc->n_steps};
     char err[1024];
     struct bpfemu_obj_opts oo = {.ncpus = tc->ncpus};
-    r.t = bpfemu_test_open_opts(tc->object, tc->program, &oo, err, sizeof err);
+    const char *prog = tc->program || !tc->sock ? tc->program : ts_sock_program(tc->sock);
+    r.t = bpfemu_test_open_opts(tc->object, prog, &oo, err, sizeof err);
     if (!r.t)
         setup_error(&r, "%s", err);
     else if (o->cov && bpfemu_test_coverage(r.t, o->cov))
@@ -601,10 +610,12 @@ static enum test_status run_case(const struct ts_file *f, const struct ts_case *
              !apply_mocks(&r, f->mocks, f->n_mocks) && !apply_mocks(&r, tc->mocks, tc->n_mocks) &&
              bpfemu_test_set_cpu(r.t, tc->cpu))
         setup_error(&r, "%s", bpfemu_test_error(r.t));
+    if (tc->sock && !r.error && ts_sock_test(tc->sock, r.t, &r.msg) < 0)
+        r.error = true;
     const uint8_t *pkt = NULL;
     size_t pkt_len = 0;
     struct ts_event_built *evb = NULL;
-    for (size_t i = 0; !r.error && i < tc->n_steps; i++) {
+    for (size_t i = 0; !r.error && !tc->sock && i < tc->n_steps; i++) {
         const struct ts_step *s = &tc->steps[i];
         const struct ts_expect *x = &s->expect;
         r.step = s;

@@ -26,6 +26,8 @@ static const struct {
     {"queue", BPF_MAP_TYPE_QUEUE},
     {"stack", BPF_MAP_TYPE_STACK},
     {"ringbuf", BPF_MAP_TYPE_RINGBUF},
+    {"sockmap", BPF_MAP_TYPE_SOCKMAP},
+    {"sockhash", BPF_MAP_TYPE_SOCKHASH},
 };
 #define N_MAP_NAMES (sizeof map_names / sizeof map_names[0])
 

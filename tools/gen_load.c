@@ -85,6 +85,13 @@ int gen_load_file(const char *path, uint32_t default_type, struct gen_program *o
             char *key = trim(line + 1), *v = trim(colon + 1);
             if (!strcmp(key, "prog_type")) {
                 out->prog_type = gen_prog_type_parse(v);
+                /* socket-level types: suite files only (nothing generates them) */
+                if (!strcmp(v, "sock_ops"))
+                    out->prog_type = BPF_PROG_TYPE_SOCK_OPS;
+                else if (!strcmp(v, "sk_msg"))
+                    out->prog_type = BPF_PROG_TYPE_SK_MSG;
+                else if (!strcmp(v, "sk_skb"))
+                    out->prog_type = BPF_PROG_TYPE_SK_SKB;
                 if (!out->prog_type) {
                     snprintf(err, errlen, "unknown prog_type '%s'", v);
                     rc = -EINVAL;

@@ -37,6 +37,11 @@ struct helper_prog *object_pick_prog(const char *file, struct helper_env *env,
  * on stderr (it runs checked). 0 when prog may run. */
 int object_verify(const char *file, struct helper_env *env, struct helper_prog *prog, int priv,
                   bool must_accept);
+/* `bpfemu run OBJ --sockets SCRIPT` (tools/run_sockets.c): the socket
+ * events of SCRIPT on the object's programs, each event's report on
+ * stdout (text, or one JSON object per line). Returns the exit status. */
+int run_sockets(const char *file, const char *script, struct env_cli *envo, bool json,
+                bool no_verify, int priv);
 /* The help lines of --no-verify and --priv. */
 #define VERIFY_CLI_HELP                                                                 \
     "  --no-verify      run without verifying first: checked (every access and the\n"  \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tools/pcap_packet.h"
+#include "tools/testspec_sock.h"
 #include "tools/tools.h"
 
 struct ctx {
@@ -786,7 +787,8 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
 {
     static const char *const keys[] = {"name", "object", "program", "section", "ncpus", "cpu",
                                        "maps", "mocks", "skip", "packet", "ctx", "socket", "repeat",
-                                       "expect", "steps", "event", "tracepoint_format", NULL};
+                                       "expect", "steps", "event", "tracepoint_format",
+                                       "attach", "sockets", NULL};
     static const char *const step_keys[] = {"name", "packet", "event", "ctx", "socket", "repeat",
                                             "expect",
                                             NULL};
@@ -846,6 +848,21 @@ static int parse_case(struct ctx *c, struct ts_file *f, const struct ynode *n, s
     free(fmt);
     if (rc)
         return rc;
+    const struct ynode *sockets = ytree_get(n, "sockets");
+    if (sockets || ytree_get(n, "attach")) {
+        const struct ynode *attach = ytree_get(n, "attach");
+        if (!sockets)
+            return fail(c, attach->line, "test '%s': attach: goes with sockets:", tc->name);
+        for (const char *const *k = step_keys + 1; *k; k++)
+            if (strcmp(*k, "expect") && ytree_get(n, *k))
+                return fail(c, ytree_get(n, *k)->line,
+                            "test '%s': '%s' is for packet tests, not socket tests", tc->name, *k);
+        if (ytree_get(n, "steps"))
+            return fail(c, ytree_get(n, "steps")->line,
+                        "test '%s': 'steps' is for packet tests, not socket tests", tc->name);
+        return ts_sock_parse(attach ? attach : f->sock_attach, sockets, ytree_get(n, "expect"),
+                             &tc->sock, c->err, c->errlen);
+    }
     const struct ynode *steps = ytree_get(n, "steps");
     if (steps) {
         for (const char *const *k = step_keys + 1; *k; k++)
@@ -893,6 +910,7 @@ static void case_free(struct ts_case *tc)
     free(tc->tp_format);
     maps_free(tc->maps, tc->n_maps);
     mocks_free(tc->mocks, tc->n_mocks);
+    ts_sock_free(tc->sock);
     for (size_t i = 0; i < tc->n_steps; i++)
         step_free(&tc->steps[i]);
     free(tc->steps);
@@ -946,7 +964,7 @@ int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen)
         return -EINVAL;
     }
     static const char *const keys[] = {"name", "object", "program", "section", "ncpus", "maps",
-                                       "mocks", "tests", "tracepoint_format", NULL};
+                                       "mocks", "tests", "tracepoint_format", "attach", NULL};
     char *object = NULL, *program = NULL, *suite = NULL;
     uint32_t ncpus = 1;
     const struct ynode *v;
@@ -977,6 +995,7 @@ int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen)
         rc = parse_maps(&c, v, false, &f->maps, &f->n_maps);
     if (!rc && (v = ytree_get(f->root, "mocks")))
         rc = parse_mocks(&c, v, &f->mocks, &f->n_mocks);
+    f->sock_attach = ytree_get(f->root, "attach");
     const struct ynode *tests = ytree_get(f->root, "tests");
     if (!rc && !tests)
         rc = fail(&c, f->root->line, "no tests: the file needs a 'tests:' list");

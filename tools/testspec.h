@@ -13,12 +13,17 @@
  *       packet: [eth: {}, ipv4: {src: 203.0.113.9}, tcp: {dport: 80}]
  *       expect: {action: XDP_DROP, maps: {blocklist_v4: {"203.0.113.0/24": {hits: 1}}}}
  *
+ * A test with `sockets:` (and `attach:` in it or at the top) runs scripted
+ * socket events instead of packets: tools/testspec_sock.h.
+ *
  * docs in tools/cmd_test.c's --help and README.md. */
 #ifndef BPFEMU_TOOLS_TESTSPEC_H
 #define BPFEMU_TOOLS_TESTSPEC_H
 
 #include "helpers/helpers.h"
 #include "tools/yaml.h"
+
+struct ts_sock;
 
 /* A map's entries, to set or to expect. */
 struct ts_entry {
@@ -179,6 +184,8 @@ struct ts_case {
     size_t n_steps;
     char *skip;                /* reason to skip, or NULL */
     char *tp_format;           /* tracepoint_format: (the case's, else the file's), or NULL */
+    struct ts_sock *sock;      /* a socket test (sockets: and attach:,
+                                  tools/testspec_sock.h), or NULL */
 };
 
 struct ts_file {
@@ -191,6 +198,7 @@ struct ts_file {
     size_t n_mocks;
     struct ts_case *cases;
     size_t n_cases;
+    const struct ynode *sock_attach; /* attach: of socket tests, or NULL */
 };
 
 /* Load and check a test file; -EINVAL with "line N: what" in err. */

@@ -207,6 +207,16 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
     static const struct compat sock = {{PTR_TO_SOCK_COMMON, PTR_TO_SOCKET}, 2};
     const struct compat *c = NULL;
     bool maybe_null = false;
+    /* a socket map's value argument is a socket (ARG_PTR_TO_BTF_ID_SOCK_COMMON),
+     * which bpfemu's verifier does not model: any register fails as a
+     * non-socket one fails in the kernel */
+    const struct verifier_map *sm =
+        kind == HELPER_ARG_MAP_VALUE && meta->map_idx >= 0 ? v_map(env, (uint32_t)meta->map_idx)
+                                                           : NULL;
+    if (sm && (sm->type == BPF_MAP_TYPE_SOCKMAP || sm->type == BPF_MAP_TYPE_SOCKHASH))
+        return v_err(env, -EACCES,
+                     "R%u type=%s expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, "
+                     "trusted_ptr_\n", regno, v_type_str(r->type));
     switch (kind) {
     case HELPER_ARG_MAP: c = &map_ptr; break;
     case HELPER_ARG_CTX: c = &ctx; break;

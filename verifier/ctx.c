@@ -177,6 +177,19 @@ int v_check_ctx_access(struct venv *env, uint32_t insn_idx, int off, int size, i
     case BPF_PROG_TYPE_CGROUP_SKB:
         ok = cg_skb_valid(env, off, size, t, reg_type, narrow);
         break;
+    case BPF_PROG_TYPE_SOCK_OPS:
+    case BPF_PROG_TYPE_SK_MSG: {
+        int r = env->opts->prog_type == BPF_PROG_TYPE_SK_MSG
+                    ? v_ctx_sk_msg(env, off, size, t, reg_type)
+                    : v_ctx_sock_ops(env, off, size, t, reg_type, narrow);
+        if (r < 0)
+            return r;
+        ok = r;
+        break;
+    }
+    case BPF_PROG_TYPE_SK_SKB:
+        ok = v_sk_skb_pre(off, t, reg_type) && skb_valid(off, size, t, reg_type, narrow);
+        break;
     case BPF_PROG_TYPE_KPROBE:
         ok = kprobe_valid(off, size, t);
         break;

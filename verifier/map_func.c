@@ -4,8 +4,10 @@
  * helpers that serve only some map types (tail_call, redirect_map,
  * ringbuf_*, map_pop_elem...). Both directions are checked: a prototype's
  * ARG_CONST_MAP_PTR accepts any map, so without this a bpf_redirect_map
- * on a hash map or a lookup in a prog array would pass. Socket maps and
- * local storages are not modelled (bpfemu has no such maps). */
+ * on a hash map or a lookup in a prog array would pass. Socket maps take
+ * their helpers, and map_update/delete_elem where may_update_sockmap
+ * allows them; a program's lookup in one (a referenced socket pointer) is
+ * refused as not modelled. Local storages are not modelled. */
 #include "verifier/verifier_int.h"
 
 #include <errno.h>
@@ -115,12 +117,60 @@ static bool func_allows(int32_t id, uint32_t type)
     }
 }
 
+/* may_update_sockmap: map_update_elem / map_delete_elem on a socket map,
+ * from the program types where no locked socket can be reached. */
+static bool may_update_sockmap(struct venv *env, int32_t id)
+{
+    if (id != BPF_FUNC_map_update_elem && id != BPF_FUNC_map_delete_elem)
+        return false;
+    switch (env->opts->prog_type) {
+    case BPF_PROG_TYPE_TRACING:
+        if (env->opts->expected_attach_type == BPF_TRACE_ITER)
+            return true;
+        break;
+    case BPF_PROG_TYPE_SOCK_OPS: /* updates only through the helpers that check the op */
+        if (id == BPF_FUNC_map_delete_elem)
+            return true;
+        break;
+    case BPF_PROG_TYPE_SOCKET_FILTER: case BPF_PROG_TYPE_SCHED_CLS:
+    case BPF_PROG_TYPE_SCHED_ACT: case BPF_PROG_TYPE_XDP: case BPF_PROG_TYPE_SK_REUSEPORT:
+    case BPF_PROG_TYPE_FLOW_DISSECTOR: case BPF_PROG_TYPE_SK_LOOKUP:
+        return true;
+    default:
+        break;
+    }
+    (void)v_err(env, -EINVAL, "cannot update sockmap in this context\n");
+    return false;
+}
+
+static int sock_map_compat(struct venv *env, const struct verifier_map *m, int32_t id)
+{
+    bool hash = m->type == BPF_MAP_TYPE_SOCKHASH;
+    bool ok = ONE_OF(id, hash ? BPF_FUNC_sk_redirect_hash : BPF_FUNC_sk_redirect_map,
+                     hash ? BPF_FUNC_sock_hash_update : BPF_FUNC_sock_map_update,
+                     hash ? BPF_FUNC_msg_redirect_hash : BPF_FUNC_msg_redirect_map,
+                     BPF_FUNC_sk_select_reuseport, BPF_FUNC_map_lookup_elem) ||
+              may_update_sockmap(env, id);
+    if (ok && id == BPF_FUNC_map_lookup_elem)
+        return v_err(env, -EINVAL,
+                     "bpfemu's verifier does not model socket pointers from a %s lookup yet\n",
+                     hash ? "sockhash" : "sockmap");
+    return ok ? 0 : 1;
+}
+
 int v_check_map_func_compat(struct venv *env, int32_t map_idx, int32_t func_id,
                             const char *func_name)
 {
     const struct verifier_map *m = map_idx >= 0 ? v_map(env, (uint32_t)map_idx) : NULL;
     if (!m)
         return 0;
+    if (m->type == BPF_MAP_TYPE_SOCKMAP || m->type == BPF_MAP_TYPE_SOCKHASH) {
+        int rc = sock_map_compat(env, m, func_id);
+        if (rc < 0 || (rc == 0 && func_allows(func_id, m->type)))
+            return rc;
+        return v_err(env, -EINVAL, "cannot pass map_type %u into func %s#%d\n", m->type,
+                     func_name, func_id);
+    }
     if (map_allows(m->type, func_id) && func_allows(func_id, m->type))
         return 0;
     return v_err(env, -EINVAL, "cannot pass map_type %u into func %s#%d\n", m->type, func_name,

@@ -399,6 +399,12 @@ int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int 
 int v_check_sock_access(struct venv *env, uint32_t regno, int off, int size);
 int v_check_ctx_access(struct venv *env, uint32_t insn_idx, int off, int size, int t,
                        uint32_t *reg_type, bool *narrow);
+/* verifier/ctx_sock.c: the rules of sock_ops, sk_msg and sk_skb (whose
+ * shared __sk_buff part stays in ctx.c): 1 valid, 0 invalid, or a negative
+ * errno with the error logged (a load bpfemu does not model). */
+int v_ctx_sock_ops(struct venv *env, int off, int size, int t, uint32_t *type, bool *narrow);
+int v_ctx_sk_msg(struct venv *env, int off, int size, int t, uint32_t *type);
+bool v_sk_skb_pre(int off, int t, uint32_t *type);
 /* check_stack_range_initialized for a helper argument: write (the helper
  * writes: bytes become data), raw (it fills them all: they need not be
  * initialised before; a constant size and an uninit-memory argument). */

@@ -64,7 +64,7 @@ Test(maps_create, unknown_and_unsupported_types)
 {
     create_fails(999, 4, 4, 1, 0, -EINVAL, "type");
     create_fails(BPF_MAP_TYPE_UNSPEC, 4, 4, 1, 0, -EINVAL, "type");
-    create_fails(BPF_MAP_TYPE_SOCKMAP, 4, 4, 1, 0, -EOPNOTSUPP, "sockmap");
+    create_fails(BPF_MAP_TYPE_SK_STORAGE, 4, 4, 1, 0, -EOPNOTSUPP, "sk_storage");
     create_fails(BPF_MAP_TYPE_STACK_TRACE, 4, 8, 1, 0, -EOPNOTSUPP, "stack_trace");
 }
 

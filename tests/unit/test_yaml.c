@@ -251,7 +251,7 @@ Test(yaml, bad_test_files_get_one_line_errors)
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    expct: {}\n",
          "line 5: unknown key 'expct' in a test (expected one of: name, object, program, section, "
          "ncpus, cpu, maps, mocks, skip, packet, ctx, socket, repeat, expect, steps, event, "
-         "tracepoint_format)"},
+         "tracepoint_format, attach, sockets)"},
         {"object: x.o\ntests:\n  - name: a\n    packet: eth\n    socket: {uid: 1, srcc: 1.2.3.4}\n",
          "line 5: socket: unknown key 'srcc' (family, type, protocol, state, src, dst, src_port, "
          "dst_port, uid, cookie, mark, priority, bound_dev_if, rx_queue_mapping, none)"},

@@ -79,6 +79,7 @@ static const struct vsuite_name vsuite_prog_types[] = {
     {"lwt_xmit", BPF_PROG_TYPE_LWT_XMIT},
     {"sock_ops", BPF_PROG_TYPE_SOCK_OPS},
     {"sk_skb", BPF_PROG_TYPE_SK_SKB},
+    {"sk_msg", BPF_PROG_TYPE_SK_MSG},
     {"raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT},
     {"cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR},
     {NULL, 0},
@@ -105,6 +106,8 @@ static const struct vsuite_name vsuite_map_types[] = {
     {"ringbuf", BPF_MAP_TYPE_RINGBUF},
     {"array_of_maps", BPF_MAP_TYPE_ARRAY_OF_MAPS},
     {"hash_of_maps", BPF_MAP_TYPE_HASH_OF_MAPS},
+    {"sockmap", BPF_MAP_TYPE_SOCKMAP},
+    {"sockhash", BPF_MAP_TYPE_SOCKHASH},
     {NULL, 0},
 };
 
