@@ -2,7 +2,8 @@
  * (net/core/filter.c: sk_msg_is_valid_access, sk_msg_convert_ctx_access):
  * read-only; data and data_end 8-byte pointers over the message (the part
  * bpf_msg_pull_data chose), the sending socket's address fields, size
- * (the whole message), 4 bytes each; sk is refused (not modelled). */
+ * (the whole message), 4 bytes each; sk is the socket as struct bpf_sock
+ * (helpers/sock_skb.c's view, filled by sock_run_prog). */
 #include "helpers/sock_int.h"
 
 #include <errno.h>
@@ -36,8 +37,12 @@ int helper_ctx_sk_msg_access(struct vm_run *run, const struct vm_region *r, uint
         return 0;
     }
     if (off == OFF(sk)) {
-        *why = "sk_msg_md->sk is not modelled by bpfemu";
-        return -EACCES;
+        if (size != 8) {
+            *why = "sk is a pointer (8-byte load)";
+            return -EACCES;
+        }
+        *value = (uintptr_t)&sr->cc.sk_view; /* a full socket, never NULL */
+        return 0;
     }
     if (off >= OFF(family) && off < OFF(size) + 4) {
         if (size != 4) {

@@ -11,7 +11,7 @@
  *    kernel's shift and mask of the loaded member);
  *  - len the bytes' length, protocol ETH_P_IP / ETH_P_IPV6 (network
  *    order), the rest 0 (no device, no VLAN, no hash); cb[] reads 0;
- *  - sk (a struct bpf_sock pointer) is refused: not modelled. */
+ *  - sk: the socket as struct bpf_sock. */
 #include "helpers/sock_int.h"
 
 #include <errno.h>
@@ -44,8 +44,12 @@ int helper_ctx_sk_skb_access(struct vm_run *run, const struct vm_region *r, uint
         return deny(why, "padding");
     if (off == OFF(tstamp_type))
         return deny(why, "tstamp_type is for tc programs");
-    if (IN(off, sk))
-        return deny(why, "__sk_buff->sk is not modelled by bpfemu for sk_skb");
+    if (IN(off, sk)) {
+        if (write || size != 8 || off != OFF(sk))
+            return deny(why, "sk is a read-only pointer (8-byte load)");
+        *value = (uintptr_t)&sr->cc.sk_view;
+        return 0;
+    }
     if (write) {
         if (size != 4 || !(IN(off, tc_index) || IN(off, priority)))
             return deny(why, "sk_skb programs write tc_index and priority only (4 bytes)");

@@ -12,7 +12,7 @@
  *    is_fullsock is 0 and those fields read 0;
  *  - skb_data == skb_data_end and skb_len 0: no callback we run carries
  *    a header;
- *  - sk (a struct bpf_sock pointer) is refused: not modelled. */
+ *  - sk: the socket as struct bpf_sock, NULL on a request socket. */
 #include "helpers/sock_int.h"
 
 #include <errno.h>
@@ -82,8 +82,13 @@ int helper_ctx_sock_ops_access(struct vm_run *run, const struct vm_region *r, ui
         *value = 0;
         return 0;
     }
-    if (off == OFF(sk))
-        return deny(why, "bpf_sock_ops->sk is not modelled by bpfemu");
+    if (off == OFF(sk)) {
+        if (size != 8)
+            return deny(why, "sk is a pointer (8-byte load)");
+        /* SOCK_OPS_GET_SK: NULL on a request socket (not a full one) */
+        *value = sr->cc.sk_present ? (uintptr_t)&sr->cc.sk_view : 0;
+        return 0;
+    }
     if (off == OFF(skb_data) || off == OFF(skb_data_end)) {
         if (size != 8)
             return deny(why, "skb_data and skb_data_end are read with 8-byte loads");

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 static int werr(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -331,6 +332,16 @@ int sock_run_prog(struct helper_sock_world *w, struct helper_prog *prog, const c
     sr->cc.env = w->env;
     sr->cc.prog = prog;
     sr->cc.prog_type = helper_prog_type(prog);
+    /* what ->sk points at: the socket as struct bpf_sock (none for a
+     * request socket: sock_ops' sk reads NULL there) */
+    struct wsock *s = sr->sk;
+    struct helper_socket view = {.none = sr->req, .family = s->family, .type = SOCK_STREAM,
+                                 .protocol = IPPROTO_TCP, .state = s->state,
+                                 .src_port = s->lport, .dst_port = s->rport,
+                                 .rx_queue_mapping = -1, .cookie = s->cookie};
+    memcpy(view.src_ip, s->laddr, 16);
+    memcpy(view.dst_ip, s->raddr, 16);
+    helper_sock_set(&sr->cc, &view);
     if (!sr->cc.pkt.data) { /* sock_ops: skb_data == skb_data_end */
         sr->cc.pkt.buf = sr->cc.pkt.hard_start = sr->cc.pkt.data = sr->cc.pkt.data_meta =
             sr->cc.pkt.data_end = sr->cc.pkt.hard_end = sr->no_header;

@@ -62,7 +62,7 @@ int helper_run_loop(struct helper_prog *prog, struct helper_call_ctx *cc, struct
                             .ctx_direct = helper_ctx_direct_for(accessor)};
     vm_run_add_region_desc(run, &ctx);
     vm_run_add_region(run, cc->cb_key, sizeof cc->cb_key, VM_REGION_READ, 0, "callback key");
-    if (accessor == helper_ctx_skb_access)
+    if (accessor == helper_ctx_skb_access || cc->sk_present)
         helper_sock_add_region(cc, run);
     cc->pkt_region = (int)run->n_regions;
     vm_run_add_region(run, cc->pkt.data, 1, VM_REGION_RW, 0, "packet");

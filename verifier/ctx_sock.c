@@ -2,9 +2,8 @@
  * types (net/core/filter.c): sock_ops_is_valid_access (struct
  * bpf_sock_ops), sk_msg_is_valid_access (struct sk_msg_md) and the part of
  * sk_skb_is_valid_access that comes before the __sk_buff rules every skb
- * type shares (verifier/ctx.c applies those). A load of a socket pointer
- * (bpf_sock_ops.sk, sk_msg_md.sk) gives NOT_INIT: ctx.c turns it into
- * "not modelled" (PTR_TO_SOCKET is not a type of bpfemu's verifier). */
+ * type shares (verifier/ctx.c applies those). bpf_sock_ops.sk loads a
+ * sock_or_null, sk_msg_md.sk a sock (verifier/sock.c: its fields). */
 #include "verifier/verifier_int.h"
 
 #include <errno.h>
@@ -17,12 +16,6 @@
 #define MSG_IN(o, a, b) IN_RANGE(o, struct sk_msg_md, a, b)
 #define SKB_IN(o, f) IN_RANGE(o, struct __sk_buff, f, f)
 
-static int no_sock(struct venv *env, const char *what, int off, int size)
-{
-    return v_err(env, -EACCES, "bpfemu's verifier does not model %s yet (off=%d size=%d)\n", what,
-                 off, size);
-}
-
 int v_ctx_sock_ops(struct venv *env, int off, int size, int t, uint32_t *type, bool *narrow)
 {
     if (off < 0 || off >= (int)sizeof(struct bpf_sock_ops) || off % size)
@@ -31,8 +24,10 @@ int v_ctx_sock_ops(struct venv *env, int off, int size, int t, uint32_t *type, b
         return (off == OPS_OFF(reply) || off == OPS_OFF(sk_txhash)) && size == 4;
     if (off >= OPS_OFF(bytes_received) && off < OPS_OFF(bytes_acked) + 8)
         return size == 8;
-    if (off == OPS_OFF(sk))
-        return size == 8 ? no_sock(env, "bpf_sock_ops->sk", off, size) : 0;
+    if (off == OPS_OFF(sk)) {
+        *type = PTR_TO_SOCKET | PTR_MAYBE_NULL; /* NULL on a request socket */
+        return size == 8;
+    }
     if (off == OPS_OFF(skb_data) || off == OPS_OFF(skb_data_end)) {
         *type = off == OPS_OFF(skb_data) ? PTR_TO_PACKET : PTR_TO_PACKET_END;
         return size == 8;
@@ -54,8 +49,10 @@ int v_ctx_sk_msg(struct venv *env, int off, int size, int t, uint32_t *type)
         *type = off == MSG_OFF(data) ? PTR_TO_PACKET : PTR_TO_PACKET_END;
         return size == 8;
     }
-    if (off == MSG_OFF(sk))
-        return size == 8 ? no_sock(env, "sk_msg_md->sk", off, size) : 0;
+    if (off == MSG_OFF(sk)) {
+        *type = PTR_TO_SOCKET;
+        return size == 8;
+    }
     if (MSG_IN(off, family, size))
         return size == 4;
     return false;

@@ -23,10 +23,14 @@ struct {
  * 2 last STATE_CB old state, 3 its new state, 4 cb_flags_set's return,
  * 5 pulled bytes (3, little-endian), 6 pull_data's return, 7 msg size,
  * 8 sk_msg runs, 9 push/pop's return, 10 the size after it,
- * 11 data_end - data after it */
+ * 11 data_end - data after it; the socket through ->sk: 12 family | type << 8 |
+ * protocol << 16 | state << 24 (sk_msg), 13 bits for sk_msg_md's address
+ * fields agreeing with the socket's (1 remote port, 2 local port,
+ * 4 remote IPv4, 8 local IPv4), 14 bpf_sock_ops->sk's family | state << 8 at
+ * ACTIVE_ESTABLISHED_CB (0xff: NULL) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 12);
+	__uint(max_entries, 16);
 	__type(key, __u32);
 	__type(value, __u64);
 } results SEC(".maps");
@@ -50,6 +54,11 @@ int ops(struct bpf_sock_ops *skops)
 		bpf_sock_map_update(skops, &socks, &zero, BPF_ANY);
 		put(1, bpf_get_socket_cookie(skops));
 		put(4, bpf_sock_ops_cb_flags_set(skops, BPF_SOCK_OPS_STATE_CB_FLAG | 0x100));
+		{
+			struct bpf_sock *sk = skops->sk;
+
+			put(14, sk ? sk->family | sk->state << 8 : 0xff);
+		}
 		break;
 	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
 		bpf_sock_map_update(skops, &socks, &one, BPF_ANY);
@@ -95,6 +104,16 @@ int verdict(struct sk_msg_md *msg)
 		return bpf_msg_redirect_map(msg, &socks, 1, 0);
 	case 'D':
 		return SK_DROP;
+	case 'K': {
+		struct bpf_sock *sk = msg->sk;
+
+		put(12, sk->family | sk->type << 8 | sk->protocol << 16 | sk->state << 24);
+		put(13, ((msg->remote_port >> 16) == sk->dst_port) |
+			(msg->local_port == sk->src_port) << 1 |
+			(msg->remote_ip4 == sk->dst_ip4) << 2 |
+			(msg->local_ip4 == sk->src_ip4) << 3);
+		return SK_PASS;
+	}
 	case 'W':
 		if (d + 2 <= end)
 			d[1] = '!';
