@@ -11,12 +11,11 @@
  * taken ("-" when the jump never executed). Functions: each program's
  * entry and each subprogram, where the loader linked them (vm_obj_prog's
  * funcs), at the source line of their first instruction. */
-#include "helpers/helpers.h"
+#include "helpers/helpers_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,19 +59,6 @@ struct helper_cov {
     struct cov_file *files;
     size_t n_files;
 };
-
-static int c_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int c_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 struct helper_cov *helper_cov_new(void) { return calloc(1, sizeof(struct helper_cov)); }
 
@@ -243,7 +229,7 @@ int helper_cov_add_env(struct helper_cov *c, const char *obj_path, struct helper
         const uint64_t *hits = vm ? vm_coverage_hits(vm) : NULL;
         const uint64_t *taken = vm ? vm_coverage_taken(vm) : NULL;
         if (!hits || !taken)
-            return c_err(err, errlen, -EINVAL, "program '%s': coverage was not enabled",
+            return helper_err(err, errlen, -EINVAL, "program '%s': coverage was not enabled",
                          info->name);
         struct cov_prog *p = NULL;
         for (size_t k = 0; k < c->n_progs && !p; k++)
@@ -251,13 +237,13 @@ int helper_cov_add_env(struct helper_cov *c, const char *obj_path, struct helper
                 !strcmp(c->progs[k].name, info->name))
                 p = &c->progs[k];
         if (p && p->len != info->prog->len)
-            return c_err(err, errlen, -EINVAL,
+            return helper_err(err, errlen, -EINVAL,
                          "program '%s' of %s changed size between runs (%u, then %u instructions)",
                          info->name, obj_path, p->len, info->prog->len);
         if (!p) {
             int rc = new_prog(c, obj_path, info, &p);
             if (rc)
-                return c_err(err, errlen, rc, "out of memory");
+                return helper_err(err, errlen, rc, "out of memory");
         }
         for (uint32_t s = 0; s < p->len; s++) {
             p->hits[s] += hits[s];

@@ -33,6 +33,11 @@ struct helper_skb;
 void helper_eth_type_trans(struct helper_skb *s, const uint8_t *eth, size_t len,
                            const uint8_t *mac, const uint8_t *bcast);
 
+/* The subsystem's error idiom: fill err (printf-style, when given) and
+ * return rc (helpers/errmsg.c). */
+int helper_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Read a whole file (at most 256 MiB) into a malloc'd buffer: 0, or a
  * negative errno with "PATH: why" in err (helpers/file_read.c). */
 int helper_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen);

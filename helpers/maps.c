@@ -9,7 +9,6 @@
 #include "helpers/maps_internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,17 +54,6 @@ static const struct maps_ops *type_ops(uint32_t type)
     case BPF_MAP_TYPE_SOCKHASH: return &maps_sockhash_ops;
     default: return NULL;
     }
-}
-
-int maps_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
 }
 
 void *maps_pool_alloc(size_t count, size_t size)
@@ -116,16 +104,16 @@ static int check_common(const struct maps_attr *a, const struct maps_ops *ops, c
 {
     uint32_t f = a->map_flags;
     if ((f & BPF_F_RDONLY) && (f & BPF_F_WRONLY))
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "map_flags: BPF_F_RDONLY and BPF_F_WRONLY exclude each other");
     if ((f & BPF_F_RDONLY_PROG) && (f & BPF_F_WRONLY_PROG))
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "map_flags: BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG exclude each other");
     if (f & ~ops->flag_mask)
-        return maps_err(err, errlen, -EINVAL, "map_flags 0x%x: 0x%x not valid for a %s map", f,
+        return helper_err(err, errlen, -EINVAL, "map_flags 0x%x: 0x%x not valid for a %s map", f,
                         f & ~ops->flag_mask, tname);
     if (a->max_entries == 0)
-        return maps_err(err, errlen, -EINVAL, "max_entries 0: must be > 0");
+        return helper_err(err, errlen, -EINVAL, "max_entries 0: must be > 0");
     return 0;
 }
 
@@ -134,14 +122,14 @@ int maps_create(const struct maps_attr *attr, struct maps_map **out, char *err, 
     if (err && errlen)
         err[0] = '\0';
     if (!attr || !out)
-        return maps_err(err, errlen, -EINVAL, "no attributes");
+        return helper_err(err, errlen, -EINVAL, "no attributes");
     *out = NULL;
     const char *tname = maps_type_name(attr->type);
     const struct maps_ops *ops = type_ops(attr->type);
     if (!tname || attr->type == BPF_MAP_TYPE_UNSPEC)
-        return maps_err(err, errlen, -EINVAL, "type %u: unknown map type", attr->type);
+        return helper_err(err, errlen, -EINVAL, "type %u: unknown map type", attr->type);
     if (!ops)
-        return maps_err(err, errlen, -EOPNOTSUPP, "type %u (%s): not supported by bpfemu",
+        return helper_err(err, errlen, -EOPNOTSUPP, "type %u (%s): not supported by bpfemu",
                         attr->type, tname);
     int rc = check_common(attr, ops, tname, err, errlen);
     if (rc)
@@ -151,7 +139,7 @@ int maps_create(const struct maps_attr *attr, struct maps_map **out, char *err, 
 
     struct maps_map *m = calloc(1, sizeof(*m));
     if (!m)
-        return maps_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     m->attr = *attr;
     m->attr.name[sizeof(m->attr.name) - 1] = '\0';
     m->ncpus = attr->ncpus ? attr->ncpus : 1;
@@ -166,7 +154,7 @@ int maps_create(const struct maps_attr *attr, struct maps_map **out, char *err, 
     m->ops = ops;
     if (pthread_mutex_init(&m->lock, NULL) != 0) {
         free(m);
-        return maps_err(err, errlen, -ENOMEM, "cannot create the map's lock");
+        return helper_err(err, errlen, -ENOMEM, "cannot create the map's lock");
     }
     rc = ops->init(m, err, errlen);
     if (rc) {

@@ -45,7 +45,7 @@ static uint8_t *slot(const struct maps_map *m, uint32_t cpu, uint32_t idx)
 static int check_key4(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->key_size != 4)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "key_size %u: a %s map's key is a 4-byte index", a->key_size,
                         maps_type_name(a->type));
     return 0;
@@ -57,11 +57,11 @@ static int check_array(const struct maps_attr *a, char *err, size_t errlen)
     if (rc)
         return rc;
     if (a->value_size == 0)
-        return maps_err(err, errlen, -EINVAL, "value_size 0: must be > 0");
+        return helper_err(err, errlen, -EINVAL, "value_size 0: must be > 0");
     if (a->value_size > INT_MAX)
-        return maps_err(err, errlen, -E2BIG, "value_size %u: too large", a->value_size);
+        return helper_err(err, errlen, -E2BIG, "value_size %u: too large", a->value_size);
     if (a->type == BPF_MAP_TYPE_PERCPU_ARRAY && maps_round8(a->value_size) > MAPS_PCPU_MIN_UNIT)
-        return maps_err(err, errlen, -E2BIG,
+        return helper_err(err, errlen, -E2BIG,
                         "value_size %u: a per-CPU value is at most %u bytes", a->value_size,
                         MAPS_PCPU_MIN_UNIT);
     return 0;
@@ -74,7 +74,7 @@ static int check_fd_array(const struct maps_attr *a, char *err, size_t errlen)
     if (rc)
         return rc;
     if (a->value_size != 4)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "value_size %u: a %s map's value is a 4-byte file descriptor",
                         a->value_size, maps_type_name(a->type));
     return 0;
@@ -86,9 +86,9 @@ static int check_array_of_maps(const struct maps_attr *a, char *err, size_t errl
     if (rc)
         return rc;
     if (!a->inner)
-        return maps_err(err, errlen, -EINVAL, "inner: a map-in-map needs its inner map's shape");
+        return helper_err(err, errlen, -EINVAL, "inner: a map-in-map needs its inner map's shape");
     if (a->inner->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || a->inner->type == BPF_MAP_TYPE_HASH_OF_MAPS)
-        return maps_err(err, errlen, -EINVAL, "inner: map-in-map does not nest");
+        return helper_err(err, errlen, -EINVAL, "inner: map-in-map does not nest");
     return 0;
 }
 
@@ -98,7 +98,7 @@ static int check_dev_value(const struct maps_attr *a, char *err, size_t errlen, 
     if (rc)
         return rc;
     if (a->value_size != 4 && a->value_size != 8)
-        return maps_err(err, errlen, -EINVAL, "value_size %u: a %s value is 4 or 8 bytes (%s)",
+        return helper_err(err, errlen, -EINVAL, "value_size %u: a %s value is 4 or 8 bytes (%s)",
                         a->value_size, maps_type_name(a->type), what);
     return 0;
 }
@@ -114,7 +114,7 @@ static int check_cpumap(const struct maps_attr *a, char *err, size_t errlen)
     if (rc)
         return rc;
     if (a->max_entries > MAPS_NR_CPUS)
-        return maps_err(err, errlen, -E2BIG, "max_entries %u: a cpumap has at most %u entries",
+        return helper_err(err, errlen, -E2BIG, "max_entries %u: a cpumap has at most %u entries",
                         a->max_entries, MAPS_NR_CPUS);
     return 0;
 }
@@ -125,7 +125,7 @@ static int check_xskmap(const struct maps_attr *a, char *err, size_t errlen)
     if (rc)
         return rc;
     if (a->value_size != 4)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "value_size %u: an xskmap value is a 4-byte socket descriptor",
                         a->value_size);
     return 0;
@@ -136,7 +136,7 @@ static int init_common(struct maps_map *m, bool values, bool present, bool ptrs,
 {
     struct arr *a = calloc(1, sizeof(*a));
     if (!a)
-        return maps_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     a->ncopies = ncopies;
     size_t n;
     bool ok = maps_mul(m->attr.max_entries, ncopies, &n);
@@ -152,7 +152,7 @@ static int init_common(struct maps_map *m, bool values, bool present, bool ptrs,
         free(a->values);
         free(a->present);
         free(a);
-        return maps_err(err, errlen, -ENOMEM,
+        return helper_err(err, errlen, -ENOMEM,
                         "max_entries %u × value_size %u: cannot allocate the values",
                         m->attr.max_entries, m->attr.value_size);
     }

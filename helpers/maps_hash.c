@@ -225,44 +225,44 @@ static uint32_t alloc_elem(struct maps_map *m)
 static int check_hash(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (is_lru(a->type) && (a->map_flags & BPF_F_NO_PREALLOC))
-        return maps_err(err, errlen, -EOPNOTSUPP,
+        return helper_err(err, errlen, -EOPNOTSUPP,
                         "map_flags: BPF_F_NO_PREALLOC is not supported by LRU maps");
     if (a->key_size == 0)
-        return maps_err(err, errlen, -EINVAL, "key_size 0: must be > 0");
+        return helper_err(err, errlen, -EINVAL, "key_size 0: must be > 0");
     if (a->value_size == 0)
-        return maps_err(err, errlen, -EINVAL, "value_size 0: must be > 0");
+        return helper_err(err, errlen, -EINVAL, "value_size 0: must be > 0");
     if ((uint64_t)a->key_size + a->value_size >= MAPS_KMALLOC_MAX - HTAB_ELEM_SIZE)
-        return maps_err(err, errlen, -E2BIG,
+        return helper_err(err, errlen, -E2BIG,
                         "key_size %u + value_size %u: an element is at most %u bytes",
                         a->key_size, a->value_size, MAPS_KMALLOC_MAX - HTAB_ELEM_SIZE - 1);
     if (is_percpu(a->type) && maps_round8(a->value_size) > MAPS_PCPU_MIN_UNIT)
-        return maps_err(err, errlen, -E2BIG, "value_size %u: a per-CPU value is at most %u bytes",
+        return helper_err(err, errlen, -E2BIG, "value_size %u: a per-CPU value is at most %u bytes",
                         a->value_size, MAPS_PCPU_MIN_UNIT);
     if (a->max_entries > (1u << 28))
-        return maps_err(err, errlen, -E2BIG, "max_entries %u: too many buckets", a->max_entries);
+        return helper_err(err, errlen, -E2BIG, "max_entries %u: too many buckets", a->max_entries);
     return 0;
 }
 
 static int check_hash_of_maps(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->value_size != 4)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "value_size %u: a hash_of_maps value is a 4-byte map descriptor",
                         a->value_size);
     if (!a->inner)
-        return maps_err(err, errlen, -EINVAL, "inner: a map-in-map needs its inner map's shape");
+        return helper_err(err, errlen, -EINVAL, "inner: a map-in-map needs its inner map's shape");
     if (a->inner->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || a->inner->type == BPF_MAP_TYPE_HASH_OF_MAPS)
-        return maps_err(err, errlen, -EINVAL, "inner: map-in-map does not nest");
+        return helper_err(err, errlen, -EINVAL, "inner: map-in-map does not nest");
     return check_hash(a, err, errlen);
 }
 
 static int check_devmap_hash(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->key_size != 4)
-        return maps_err(err, errlen, -EINVAL, "key_size %u: a devmap_hash key is a 4-byte index",
+        return helper_err(err, errlen, -EINVAL, "key_size %u: a devmap_hash key is a 4-byte index",
                         a->key_size);
     if (a->value_size != 4 && a->value_size != 8)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "value_size %u: a devmap_hash value is 4 or 8 bytes (ifindex, or struct "
                         "bpf_devmap_val)",
                         a->value_size);
@@ -278,13 +278,13 @@ static int init_hash(struct maps_map *m, char *err, size_t errlen)
         if (n > UINT32_MAX)
             n = (uint64_t)m->attr.max_entries / m->ncpus * m->ncpus;
         if (n == 0)
-            return maps_err(err, errlen, -EINVAL, "max_entries %u: fewer than the CPUs (%u)",
+            return helper_err(err, errlen, -EINVAL, "max_entries %u: fewer than the CPUs (%u)",
                             m->attr.max_entries, m->ncpus);
         m->attr.max_entries = (uint32_t)n;
     }
     struct htab *h = calloc(1, sizeof(*h));
     if (!h)
-        return maps_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     uint32_t max = m->attr.max_entries;
     h->lru = is_lru(m->attr.type);
     h->percpu = is_percpu(m->attr.type);
@@ -309,7 +309,7 @@ static int init_hash(struct maps_map *m, char *err, size_t errlen)
         free(h->keys);
         free(h->values);
         free(h);
-        return maps_err(err, errlen, -ENOMEM,
+        return helper_err(err, errlen, -ENOMEM,
                         "max_entries %u × (key_size %u + value_size %u): cannot allocate the "
                         "elements",
                         max, m->attr.key_size, m->attr.value_size);

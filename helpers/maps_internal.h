@@ -8,7 +8,7 @@
 #ifndef BPFEMU_MAPS_INTERNAL_H
 #define BPFEMU_MAPS_INTERNAL_H
 
-#include "helpers/helpers.h"
+#include "helpers/helpers_internal.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -80,10 +80,6 @@ int maps_array_inner_set(struct maps_map *m, uint32_t index, struct maps_map *in
 int maps_hash_inner_set(struct maps_map *m, const void *key, struct maps_map *inner);
 /* next_key of every array-like map (u32 index below max_entries). */
 int maps_array_next_key(struct maps_map *m, const void *key, void *next_key);
-
-/* Fill err (printf-style) and return rc. */
-int maps_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* True when inner has the shape map-in-map `outer` was created with
  * (the kernel's bpf_map_meta_equal). */

@@ -96,14 +96,14 @@ static uint8_t *value_of(const struct maps_map *m, const struct lnode *n)
 static int check_lpm(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (!(a->map_flags & BPF_F_NO_PREALLOC))
-        return maps_err(err, errlen, -EINVAL, "map_flags: an lpm_trie needs BPF_F_NO_PREALLOC");
+        return helper_err(err, errlen, -EINVAL, "map_flags: an lpm_trie needs BPF_F_NO_PREALLOC");
     if (a->key_size < 5 || a->key_size > 4 + LPM_DATA_MAX)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "key_size %u: an lpm_trie key is a 4-byte prefixlen and 1 to %u bytes of "
                         "data",
                         a->key_size, LPM_DATA_MAX);
     if (a->value_size < 1 || a->value_size > MAPS_KMALLOC_MAX - LPM_DATA_MAX - LPM_NODE_SIZE)
-        return maps_err(err, errlen, -EINVAL, "value_size %u: must be 1 to %u", a->value_size,
+        return helper_err(err, errlen, -EINVAL, "value_size %u: must be 1 to %u", a->value_size,
                         MAPS_KMALLOC_MAX - LPM_DATA_MAX - LPM_NODE_SIZE);
     return 0;
 }
@@ -112,7 +112,7 @@ static int init_lpm(struct maps_map *m, char *err, size_t errlen)
 {
     struct lpm *t = calloc(1, sizeof(*t));
     if (!t)
-        return maps_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     t->data_size = m->attr.key_size - 4;
     t->max_prefixlen = t->data_size * 8;
     size_t bytes;
@@ -126,7 +126,7 @@ static int init_lpm(struct maps_map *m, char *err, size_t errlen)
         free(t->free_slots);
         free(t->stack);
         free(t);
-        return maps_err(err, errlen, -ENOMEM,
+        return helper_err(err, errlen, -ENOMEM,
                         "max_entries %u × value_size %u: cannot allocate the values",
                         m->attr.max_entries, m->attr.value_size);
     }

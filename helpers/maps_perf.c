@@ -37,10 +37,10 @@ struct perf {
 static int check_perf(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->key_size != 4)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "key_size %u: a perf_event_array's key is a 4-byte index", a->key_size);
     if (a->value_size != 4)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "value_size %u: a perf_event_array's value is a 4-byte perf event fd",
                         a->value_size);
     return 0;
@@ -53,7 +53,7 @@ static int init_perf(struct maps_map *m, char *err, size_t errlen)
         p->present = calloc(m->attr.max_entries, 1);
     if (!p || !p->present) {
         free(p);
-        return maps_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     }
     m->priv = p;
     return 0;

@@ -27,12 +27,12 @@ struct qs {
 static int check_qs(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->key_size != 0)
-        return maps_err(err, errlen, -EINVAL, "key_size %u: a %s map has no key (0)", a->key_size,
+        return helper_err(err, errlen, -EINVAL, "key_size %u: a %s map has no key (0)", a->key_size,
                         maps_type_name(a->type));
     if (a->value_size == 0)
-        return maps_err(err, errlen, -EINVAL, "value_size 0: must be > 0");
+        return helper_err(err, errlen, -EINVAL, "value_size 0: must be > 0");
     if (a->value_size > MAPS_KMALLOC_MAX)
-        return maps_err(err, errlen, -E2BIG, "value_size %u: at most %u", a->value_size,
+        return helper_err(err, errlen, -E2BIG, "value_size %u: at most %u", a->value_size,
                         MAPS_KMALLOC_MAX);
     return 0;
 }
@@ -48,7 +48,7 @@ static int init_qs(struct maps_map *m, char *err, size_t errlen)
     }
     if (!q || !q->elems) {
         free(q);
-        return maps_err(err, errlen, -ENOMEM,
+        return helper_err(err, errlen, -ENOMEM,
                         "max_entries %u × value_size %u: cannot allocate the elements",
                         m->attr.max_entries, m->attr.value_size);
     }

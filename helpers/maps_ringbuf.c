@@ -46,14 +46,14 @@ struct rb {
 static int check_ringbuf(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->key_size != 0)
-        return maps_err(err, errlen, -EINVAL, "key_size %u: a ringbuf has no key (0)",
+        return helper_err(err, errlen, -EINVAL, "key_size %u: a ringbuf has no key (0)",
                         a->key_size);
     if (a->value_size != 0)
-        return maps_err(err, errlen, -EINVAL, "value_size %u: a ringbuf has no value (0)",
+        return helper_err(err, errlen, -EINVAL, "value_size %u: a ringbuf has no value (0)",
                         a->value_size);
     uint32_t n = a->max_entries;
     if ((n & (n - 1)) != 0 || n % MAPS_PAGE_SIZE != 0)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "max_entries %u: a ringbuf's size must be a power of 2 and a multiple of "
                         "the page size (%u)",
                         n, MAPS_PAGE_SIZE);
@@ -72,7 +72,7 @@ static int init_ringbuf(struct maps_map *m, char *err, size_t errlen)
         if (r)
             free(r->data);
         free(r);
-        return maps_err(err, errlen, -ENOMEM, "max_entries %u: cannot allocate the ring",
+        return helper_err(err, errlen, -ENOMEM, "max_entries %u: cannot allocate the ring",
                         m->attr.max_entries);
     }
     m->priv = r;

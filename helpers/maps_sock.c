@@ -55,16 +55,16 @@ static bool is_hash(const struct maps_map *m)
 static int check_sock(const struct maps_attr *a, char *err, size_t errlen)
 {
     if (a->type == BPF_MAP_TYPE_SOCKMAP && a->key_size != 4)
-        return maps_err(err, errlen, -EINVAL, "key_size %u: a sockmap's key is a u32 index (4)",
+        return helper_err(err, errlen, -EINVAL, "key_size %u: a sockmap's key is a u32 index (4)",
                         a->key_size);
     if (a->type == BPF_MAP_TYPE_SOCKHASH && a->key_size == 0)
-        return maps_err(err, errlen, -EINVAL, "key_size 0: must be > 0");
+        return helper_err(err, errlen, -EINVAL, "key_size 0: must be > 0");
     if (a->value_size != 4 && a->value_size != 8)
-        return maps_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                         "value_size %u: a socket map's value is a socket fd (4 or 8)",
                         a->value_size);
     if (a->type == BPF_MAP_TYPE_SOCKHASH && a->key_size > SOCK_KEY_MAX)
-        return maps_err(err, errlen, -E2BIG, "key_size %u: at most %u", a->key_size,
+        return helper_err(err, errlen, -E2BIG, "key_size %u: at most %u", a->key_size,
                         SOCK_KEY_MAX);
     return 0;
 }
@@ -86,7 +86,7 @@ static int init_sock(struct maps_map *m, char *err, size_t errlen)
             free(s->hslots);
         }
         free(s);
-        return maps_err(err, errlen, -ENOMEM, "max_entries %u: cannot allocate the slots",
+        return helper_err(err, errlen, -ENOMEM, "max_entries %u: cannot allocate the slots",
                         m->attr.max_entries);
     }
     m->priv = s;

@@ -4,7 +4,7 @@
 #ifndef BPFEMU_HELPERS_PKT_INT_H
 #define BPFEMU_HELPERS_PKT_INT_H
 
-#include "helpers/helpers.h"
+#include "helpers/helpers_internal.h"
 
 enum pkt_ftype {
     PF_UINT,     /* a big-endian bit field: `width` bits at bit `shift` of the

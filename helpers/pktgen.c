@@ -15,23 +15,9 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int gen_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int gen_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* ---------------------------------------------------------------- spec ---- */
 
@@ -140,7 +126,7 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
         while (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
             p++;
         if (p == n0) {
-            rc = gen_err(err, errlen, -EINVAL,
+            rc = helper_err(err, errlen, -EINVAL,
                          "column %d: expected a layer name (eth, vlan, arp, ipv4, ipv6, tcp, udp, "
                          "icmp, icmpv6, payload, truncate)", COL);
             goto fail;
@@ -180,7 +166,7 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
                 if (*p == '"' || *p == '\'') {
                     if (parse_quoted(p, &p, &v)) {
                         helper_sb_free(&v);
-                        rc = gen_err(err, errlen, -EINVAL, "column %d: unterminated string", COL);
+                        rc = helper_err(err, errlen, -EINVAL, "column %d: unterminated string", COL);
                         goto fail;
                     }
                 } else {
@@ -193,7 +179,7 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
                     helper_sb_putn(&v, v0, (size_t)(v1 - v0));
                     if (v1 == v0) {
                         helper_sb_free(&v);
-                        rc = gen_err(err, errlen, -EINVAL, "column %d: expected a value", COL);
+                        rc = helper_err(err, errlen, -EINVAL, "column %d: expected a value", COL);
                         goto fail;
                     }
                 }
@@ -212,7 +198,7 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
                     p++;
                     break;
                 }
-                rc = gen_err(err, errlen, -EINVAL, "column %d: expected ',' or ')'", COL);
+                rc = helper_err(err, errlen, -EINVAL, "column %d: expected ',' or ')'", COL);
                 goto fail;
             }
         }
@@ -221,7 +207,7 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
         if (!*p)
             break;
         if (*p != '/') {
-            rc = gen_err(err, errlen, -EINVAL, "column %d: expected '/' between layers", COL);
+            rc = helper_err(err, errlen, -EINVAL, "column %d: expected '/' between layers", COL);
             goto fail;
         }
         p++;
@@ -230,7 +216,7 @@ int helper_pktspec_parse(const char *text, struct helper_pktspec *s, char *err, 
     return 0;
 fail:
     if (rc == -ENOMEM)
-        gen_err(err, errlen, rc, "out of memory");
+        helper_err(err, errlen, rc, "out of memory");
     helper_pktspec_free(s);
     return rc;
 }
@@ -286,9 +272,9 @@ static int set_field(struct blayer *b, const struct pkt_field *f, const char *va
         size_t n;
         int rc = bytes_value(f, value, &bytes, &n);
         if (rc == -ENOMEM)
-            return gen_err(err, errlen, rc, "out of memory");
+            return helper_err(err, errlen, rc, "out of memory");
         if (rc)
-            return gen_err(err, errlen, -EINVAL, "%s%s.%s: '%s' is not hex bytes", at, d->name,
+            return helper_err(err, errlen, -EINVAL, "%s%s.%s: '%s' is not hex bytes", at, d->name,
                            f->name, value);
         if (d->kind == PK_PAYLOAD) {
             free(b->data);
@@ -300,7 +286,7 @@ static int set_field(struct blayer *b, const struct pkt_field *f, const char *va
         size_t padded = (n + 3) & ~(size_t)3;
         if (d->hlen + padded > sizeof b->hdr || padded > 40) {
             free(bytes);
-            return gen_err(err, errlen, -EINVAL, "%s%s.options: %zu bytes, at most 40 fit", at,
+            return helper_err(err, errlen, -EINVAL, "%s%s.options: %zu bytes, at most 40 fit", at,
                            d->name, n);
         }
         memset(b->hdr + d->hlen, 0, padded);
@@ -312,14 +298,14 @@ static int set_field(struct blayer *b, const struct pkt_field *f, const char *va
     struct pkt_val v;
     char why[160];
     if (!pkt_field_parse(f, value, &v, why, sizeof why))
-        return gen_err(err, errlen, -EINVAL, "%s%s.%s: %s", at, d->name, f->name, why);
+        return helper_err(err, errlen, -EINVAL, "%s%s.%s: %s", at, d->name, f->name, why);
     if (f->off < 0)
         b->tpid = (uint16_t)v.u;
     else if (f->bytes || f->type != PF_UINT)
         pkt_field_put(f, b->hdr, &v);
     else if (d->kind == PK_PAYLOAD) { /* len: pad the payload with zeros */
         if (v.u > 65535)
-            return gen_err(err, errlen, -EINVAL, "%spayload.len: %s is more than 65535", at, value);
+            return helper_err(err, errlen, -EINVAL, "%spayload.len: %s is more than 65535", at, value);
         b->hlen = (size_t)v.u; /* resolved in finish_payload */
     } else {
         b->hlen = (size_t)v.u; /* truncate.len */
@@ -337,11 +323,11 @@ static int finish_payload(struct blayer *b, char *err, size_t errlen, const char
     size_t want = b->hlen;
     b->hlen = 0;
     if (b->ndata > want)
-        return gen_err(err, errlen, -EINVAL, "%spayload: %zu bytes of data, more than len %zu",
+        return helper_err(err, errlen, -EINVAL, "%spayload: %zu bytes of data, more than len %zu",
                        at, b->ndata, want);
     uint8_t *g = realloc(b->data, want ? want : 1);
     if (!g)
-        return gen_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     memset(g + b->ndata, 0, want - b->ndata);
     b->data = g;
     b->ndata = want;
@@ -389,7 +375,7 @@ int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len,
     *len = 0;
     struct blayer *b = calloc(s->n ? s->n : 1, sizeof(*b));
     if (!b)
-        return gen_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     size_t nb = 0, total = 0;
     bool truncate = false;
     size_t trunc_len = 0;
@@ -400,7 +386,7 @@ int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len,
         where(at, sizeof at, sl, NULL);
         const struct pkt_layer_def *d = pkt_layer_named(sl->kind);
         if (!d) {
-            rc = gen_err(err, errlen, -EINVAL,
+            rc = helper_err(err, errlen, -EINVAL,
                          "%sunknown layer '%s' (eth, vlan, arp, ipv4, ipv6, tcp, udp, icmp, "
                          "icmpv6, payload, truncate)", at, sl->kind);
             goto out;
@@ -418,7 +404,7 @@ int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len,
             where(at, sizeof at, sl, sf);
             const char *fname = sf->name ? sf->name : d->positional;
             if (!fname) {
-                rc = gen_err(err, errlen, -EINVAL, "%s%s: '%s' needs a field name (name=value)",
+                rc = helper_err(err, errlen, -EINVAL, "%s%s: '%s' needs a field name (name=value)",
                              at, d->name, sf->value);
                 goto out;
             }
@@ -426,7 +412,7 @@ int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len,
             if (!f) {
                 char names[256];
                 pkt_field_names(d, names, sizeof names);
-                rc = gen_err(err, errlen, -EINVAL, "%s%s: unknown field '%s' (fields: %s)", at,
+                rc = helper_err(err, errlen, -EINVAL, "%s%s: unknown field '%s' (fields: %s)", at,
                              d->name, fname, names);
                 goto out;
             }
@@ -437,7 +423,7 @@ int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len,
         where(at, sizeof at, sl, NULL);
         if (d->kind == PK_TRUNCATE) {
             if (!(l->given & 1)) {
-                rc = gen_err(err, errlen, -EINVAL, "%struncate needs a length", at);
+                rc = helper_err(err, errlen, -EINVAL, "%struncate needs a length", at);
                 goto out;
             }
             truncate = true;
@@ -451,12 +437,12 @@ int helper_pkt_build(const struct helper_pktspec *s, uint8_t **pkt, size_t *len,
         nb++;
     }
     if (total > 65535) {
-        rc = gen_err(err, errlen, -E2BIG, "the packet would be %zu bytes, more than 65535", total);
+        rc = helper_err(err, errlen, -E2BIG, "the packet would be %zu bytes, more than 65535", total);
         goto out;
     }
     uint8_t *p = calloc(1, total ? total : 1);
     if (!p) {
-        rc = gen_err(err, errlen, -ENOMEM, "out of memory");
+        rc = helper_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     /* protocol numbers, lengths, header lengths */

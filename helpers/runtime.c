@@ -4,23 +4,9 @@
 #include "jit/jit.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int env_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int env_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static int find_map_def(const struct vm_object *obj, const char *name)
 {
@@ -54,7 +40,7 @@ static int create_maps(struct helper_env *env, char *err, size_t errlen)
     env->attrs = calloc(obj->n_maps ? obj->n_maps : 1, sizeof(*env->attrs));
     env->maps = calloc(obj->n_maps ? obj->n_maps : 1, sizeof(*env->maps));
     if (!env->attrs || !env->maps)
-        return env_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     for (uint32_t i = 0; i < obj->n_maps; i++) {
         const struct vm_map_def *d = &obj->maps[i];
         struct maps_attr *a = &env->attrs[i];
@@ -86,12 +72,12 @@ static int create_maps(struct helper_env *env, char *err, size_t errlen)
         char merr[VM_ERR_LEN];
         int rc = maps_create(&env->attrs[i], &env->maps[i], merr, sizeof merr);
         if (rc)
-            return env_err(err, errlen, rc, "map '%s': %s", d->name, merr);
+            return helper_err(err, errlen, rc, "map '%s': %s", d->name, merr);
         if (d->data) {
             uint32_t zero = 0;
             rc = maps_user_update(env->maps[i], &zero, d->data, BPF_ANY);
             if (rc)
-                return env_err(err, errlen, rc, "map '%s': initial value: %s", d->name,
+                return helper_err(err, errlen, rc, "map '%s': initial value: %s", d->name,
                                strerror(-rc));
         }
     }
@@ -110,20 +96,20 @@ static int fill_inits(struct helper_env *env, char *err, size_t errlen)
             if (d->type == BPF_MAP_TYPE_PROG_ARRAY) {
                 struct helper_prog *p = helper_env_prog(env, t);
                 if (!p)
-                    return env_err(err, errlen, -ENOENT,
+                    return helper_err(err, errlen, -ENOENT,
                                    "map '%s': slot %u names program '%s', which the object lacks",
                                    d->name, d->inits[k].key, t);
                 rc = maps_prog_array_set(env->maps[i], d->inits[k].key, p);
             } else {
                 int m = find_map_def(obj, t);
                 if (m < 0 || !env->maps[m])
-                    return env_err(err, errlen, -ENOENT,
+                    return helper_err(err, errlen, -ENOENT,
                                    "map '%s': slot %u names map '%s', which the object lacks",
                                    d->name, d->inits[k].key, t);
                 rc = maps_inner_set(env->maps[i], &d->inits[k].key, env->maps[m]);
             }
             if (rc)
-                return env_err(err, errlen, rc, "map '%s': slot %u: %s", d->name,
+                return helper_err(err, errlen, rc, "map '%s': slot %u: %s", d->name,
                                d->inits[k].key, strerror(-rc));
         }
     }
@@ -140,7 +126,7 @@ static int collect_regions(struct helper_env *env, char *err, size_t errlen)
         struct vm_region *grown = realloc(env->map_regions,
                                           (env->n_map_regions + n + 1) * sizeof(*grown));
         if (!grown)
-            return env_err(err, errlen, -ENOMEM, "out of memory");
+            return helper_err(err, errlen, -ENOMEM, "out of memory");
         env->map_regions = grown;
         for (unsigned k = 0; k < n; k++) {
             if (env->obj->maps[i].readonly)
@@ -159,14 +145,14 @@ static int relocate(struct helper_env *env, struct helper_prog *hp, char *err, s
     for (uint32_t r = 0; r < info->n_relocs; r++) {
         const struct vm_map_reloc *rel = &info->relocs[r];
         if (rel->insn + 1 >= code->len || rel->map >= env->obj->n_maps || !env->maps[rel->map])
-            return env_err(err, errlen, -EINVAL, "program '%s': bad map relocation at insn %u",
+            return helper_err(err, errlen, -EINVAL, "program '%s': bad map relocation at insn %u",
                            info->name, rel->insn);
         uint64_t addr = (uintptr_t)env->maps[rel->map];
         if (rel->value) {
             uint32_t zero = 0;
             uint8_t *v = maps_elem_lookup(env->maps[rel->map], &zero, 0);
             if (!v || rel->offset >= env->attrs[rel->map].value_size)
-                return env_err(err, errlen, -EINVAL,
+                return helper_err(err, errlen, -EINVAL,
                                "program '%s': insn %u: offset %u outside map '%s''s value",
                                info->name, rel->insn, rel->offset, env->obj->maps[rel->map].name);
             addr = (uintptr_t)(v + rel->offset);
@@ -217,17 +203,17 @@ static int bind_helpers(struct helper_env *env, struct helper_prog *hp, char *er
         const struct helper_proto *p = helper_proto(in->imm);
         const char *name = vm_helper_name(in->imm);
         if (!p && !(in->imm >= 0 && in->imm < (int32_t)VM_MAX_HELPER_ID && env->overrides[in->imm]))
-            return env_err(err, errlen, -ENOTSUP,
+            return helper_err(err, errlen, -ENOTSUP,
                            "program '%s': insn %u calls helper %s#%d, which bpfemu does not implement",
                            hp->info->name, i, name ? name : "unknown", in->imm);
         if (p && p->prog_types && hp->prog_type < 64 &&
             !(p->prog_types & (1ull << hp->prog_type)))
-            return env_err(err, errlen, -EINVAL,
+            return helper_err(err, errlen, -EINVAL,
                            "program '%s': insn %u: helper %s#%d is not available to this program type",
                            hp->info->name, i, name ? name : "unknown", in->imm);
         if (p && p->gpl_only && !strstr(env->obj->license, "GPL") &&
             strcmp(env->obj->license, "Dual BSD/GPL") != 0)
-            return env_err(err, errlen, -EINVAL,
+            return helper_err(err, errlen, -EINVAL,
                            "program '%s': insn %u: cannot call GPL-restricted function %s from non-GPL program (license '%s')",
                            hp->info->name, i, name ? name : "unknown", env->obj->license);
     }
@@ -269,7 +255,7 @@ static int infer_types(struct helper_env *env, char *err, size_t errlen)
         else if (common != BPF_PROG_TYPE_UNSPEC && agree)
             env->progs[i].prog_type = common;
         else
-            return env_err(err, errlen, -EINVAL,
+            return helper_err(err, errlen, -EINVAL,
                            "program '%s' in section '%s': the section names no program type and "
                            "the object's other programs do not agree on one",
                            env->progs[i].info->name, env->progs[i].info->section);
@@ -282,7 +268,7 @@ static int create_progs(struct helper_env *env, char *err, size_t errlen)
     const struct vm_object *obj = env->obj;
     env->progs = calloc(obj->n_progs ? obj->n_progs : 1, sizeof(*env->progs));
     if (!env->progs)
-        return env_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     env->n_progs = obj->n_progs;
     for (uint32_t i = 0; i < obj->n_progs; i++) {
         env->progs[i].env = env;
@@ -301,7 +287,7 @@ static int create_progs(struct helper_env *env, char *err, size_t errlen)
         char verr[VM_ERR_LEN];
         rc = vm_create(hp->code, &hp->vm, verr, sizeof verr);
         if (rc)
-            return env_err(err, errlen, rc, "program '%s': %s", hp->info->name, verr);
+            return helper_err(err, errlen, rc, "program '%s': %s", hp->info->name, verr);
         if (env->opts.budget)
             vm_set_budget(hp->vm, env->opts.budget);
         if ((rc = bind_helpers(env, hp, err, errlen)))
@@ -309,7 +295,7 @@ static int create_progs(struct helper_env *env, char *err, size_t errlen)
         /* helpers are called through the VM's table: overrides set later
          * reach JIT-compiled code too */
         if (env->opts.jit && (rc = jit_compile(hp->vm, env->opts.jit, verr, sizeof verr)))
-            return env_err(err, errlen, rc, "program '%s': %s", hp->info->name, verr);
+            return helper_err(err, errlen, rc, "program '%s': %s", hp->info->name, verr);
     }
     return 0;
 }
@@ -320,7 +306,7 @@ int helper_env_create(const struct vm_object *obj, const struct helper_env_opts 
     *out = NULL;
     struct helper_env *env = calloc(1, sizeof(*env));
     if (!env)
-        return env_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     env->obj = obj;
     if (opts)
         env->opts = *opts;
@@ -385,7 +371,7 @@ int helper_env_set_jit(struct helper_env *env, unsigned jit, char *err, size_t e
         char jerr[VM_ERR_LEN];
         int rc = jit_compile(hp->vm, jit, jerr, sizeof jerr);
         if (rc)
-            return env_err(err, errlen, rc, "program '%s': %s", hp->info->name, jerr);
+            return helper_err(err, errlen, rc, "program '%s': %s", hp->info->name, jerr);
     }
     env->opts.jit = jit;
     return 0;

@@ -83,19 +83,6 @@ struct helper_session {
     uint64_t counts[VM_MAX_HELPER_ID];
 };
 
-static int s_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int s_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
 static uint16_t be16(uint16_t v) { return (uint16_t)((v >> 8) | (v << 8)); }
 
 /* ---------------------------------------------------------- call hook */
@@ -247,7 +234,7 @@ static int install_event_hooks(struct helper_env *env, char *err, size_t errlen)
         if (cur || !helper_proto(hooks[i].id))
             continue; /* mocked by the user: its records are not seen */
         if (helper_env_override(env, hooks[i].id, hooks[i].fn, NULL))
-            return s_err(err, errlen, -EINVAL, "cannot hook helper %d", hooks[i].id);
+            return helper_err(err, errlen, -EINVAL, "cannot hook helper %d", hooks[i].id);
     }
     return 0;
 }
@@ -264,7 +251,7 @@ static int collect_rings(struct helper_session *s, char *err, size_t errlen)
             continue;
         struct session_ring *g = realloc(s->rings, (s->n_rings + 1) * sizeof(*g));
         if (!g)
-            return s_err(err, errlen, -ENOMEM, "out of memory");
+            return helper_err(err, errlen, -ENOMEM, "out of memory");
         s->rings = g;
         g = &s->rings[s->n_rings++];
         memset(g, 0, sizeof(*g));
@@ -319,16 +306,16 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
     *out = NULL;
     uint32_t type = prog->prog_type;
     if (type != BPF_PROG_TYPE_XDP && !skb_type(type))
-        return s_err(err, errlen, -ENOTSUP,
+        return helper_err(err, errlen, -ENOTSUP,
                      "program '%s': sessions run XDP and skb (tc, socket filter, cgroup_skb, "
                      "LWT) programs, not program type %u",
                      prog->info->name, type);
     if (opts && opts->packet_socket && type != BPF_PROG_TYPE_SOCKET_FILTER)
-        return s_err(err, errlen, -EINVAL, "program '%s': packet-socket delivery is for socket "
+        return helper_err(err, errlen, -EINVAL, "program '%s': packet-socket delivery is for socket "
                      "filters", prog->info->name);
     struct helper_session *s = calloc(1, sizeof(*s));
     if (!s)
-        return s_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     struct helper_env *env = prog->env;
     s->env = env;
     s->prog = prog;
@@ -350,7 +337,7 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
         rc = grow(&cc->pkt.buf, &cc->pkt.buf_len, SKB_HEADROOM + SKB_MAX_DATA + SKB_TAILROOM);
     if (rc || (rc = grow(&s->out, &s->out_cap, HELPER_PAGE_SIZE))) {
         helper_session_destroy(s);
-        return s_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     }
     uint8_t *pkt = s->xdp ? s->xdp_buf : cc->pkt.buf;
 
@@ -375,7 +362,7 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
     for (uint32_t i = 0; i < env->n_map_regions; i++)
         if (vm_run_add_region_desc(run, &env->map_regions[i])) {
             helper_session_destroy(s);
-            return s_err(err, errlen, -E2BIG, "too many map regions for one run");
+            return helper_err(err, errlen, -E2BIG, "too many map regions for one run");
         }
     if ((rc = collect_rings(s, err, errlen)) ||
         (s->opts.events && (rc = install_event_hooks(env, err, errlen)))) {

@@ -30,19 +30,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-static int werr(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int werr(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
 const char *helper_sock_op_name(uint32_t op)
 {
     static const char *const names[] = {
@@ -139,7 +126,7 @@ int helper_sock_world_create(struct helper_env *env, struct helper_sock_world **
 {
     struct helper_sock_world *w = calloc(1, sizeof(*w));
     if (!w)
-        return werr(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     w->env = env;
     w->next_cookie = 1;
     w->next_port = 40000;
@@ -258,20 +245,20 @@ int helper_sock_attach(struct helper_sock_world *w, enum helper_sock_attach kind
                                                       : BPF_PROG_TYPE_SK_SKB;
     const char *pname = helper_prog_info(prog)->name;
     if (helper_prog_type(prog) != want)
-        return werr(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                     "program '%s' cannot be attached as %s: it is not a %s program", pname,
                     attach_name(kind),
                     want == BPF_PROG_TYPE_SOCK_OPS ? "sock_ops"
                     : want == BPF_PROG_TYPE_SK_MSG ? "sk_msg" : "sk_skb");
     if (kind == HELPER_SOCK_SOCKOPS) {
         if (w->sockops)
-            return werr(err, errlen, -EEXIST, "a sockops program is attached already");
+            return helper_err(err, errlen, -EEXIST, "a sockops program is attached already");
         w->sockops = prog;
         return 0;
     }
     const struct maps_attr *a = map ? maps_get_attr(map) : NULL;
     if (!a || (a->type != BPF_MAP_TYPE_SOCKMAP && a->type != BPF_MAP_TYPE_SOCKHASH))
-        return werr(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                     "%s program '%s' is attached to a sockmap or sockhash, and map '%s' is %s",
                     attach_name(kind), pname, a ? a->name : "(none)",
                     a ? maps_type_name(a->type) : "not given");
@@ -280,9 +267,9 @@ int helper_sock_attach(struct helper_sock_world *w, enum helper_sock_attach kind
                                                                   : &w->skb_parser;
     struct maps_map **mslot = kind == HELPER_SOCK_MSG_VERDICT ? &w->msg_map : &w->skb_map;
     if (*slot)
-        return werr(err, errlen, -EEXIST, "an %s program is attached already", attach_name(kind));
+        return helper_err(err, errlen, -EEXIST, "an %s program is attached already", attach_name(kind));
     if (*mslot && *mslot != map)
-        return werr(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                     "the sk_skb parser and verdict must be attached to the same map");
     *slot = prog;
     *mslot = map;
@@ -351,7 +338,7 @@ int sock_run_prog(struct helper_sock_world *w, struct helper_prog *prog, const c
     struct helper_sock_prog_run *rec = add_run(w);
     if (!run || !rec) {
         free(run);
-        return werr(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     }
     rec->prog = helper_prog_info(prog)->name;
     rec->attach = attach;
@@ -369,7 +356,7 @@ int sock_run_prog(struct helper_sock_world *w, struct helper_prog *prog, const c
         sr->cc.trace_len = sr->cc.trace_cap = 0;
     }
     if (rc)
-        return werr(err, errlen, rc, "%s on socket '%s': %s", attach, sr->sk->name, e);
+        return helper_err(err, errlen, rc, "%s on socket '%s': %s", attach, sr->sk->name, e);
     *ret = tr.retval;
     rec->retval = tr.retval;
     rec->reply = sr->reply;
@@ -386,7 +373,7 @@ static int call_sockops_as(struct helper_sock_world *w, struct wsock *s, uint32_
         return 0;
     struct sock_run *sr = calloc(1, sizeof(*sr));
     if (!sr)
-        return werr(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     sr->sk = s;
     sr->op = op;
     sr->req = req;
@@ -439,11 +426,11 @@ static struct wsock *new_sock(struct helper_sock_world *w, const char *name, cha
                               size_t errlen)
 {
     if (!name || !name[0]) {
-        werr(err, errlen, -EINVAL, "a socket needs a name");
+        helper_err(err, errlen, -EINVAL, "a socket needs a name");
         return NULL;
     }
     if (find(w, name)) {
-        werr(err, errlen, -EEXIST, "socket '%s' exists already", name);
+        helper_err(err, errlen, -EEXIST, "socket '%s' exists already", name);
         return NULL;
     }
     struct wsock **g = realloc(w->socks, (w->n_socks + 1) * sizeof(*g));
@@ -452,7 +439,7 @@ static struct wsock *new_sock(struct helper_sock_world *w, const char *name, cha
         w->socks = g;
     if (!g || !s || !(s->name = strdup(name))) {
         free(s);
-        werr(err, errlen, -ENOMEM, "out of memory");
+        helper_err(err, errlen, -ENOMEM, "out of memory");
         return NULL;
     }
     s->fd = (uint32_t)w->n_socks + 3;
@@ -472,7 +459,7 @@ static int check_addr(const struct helper_sock_addr *a, const char *what, char *
                       size_t errlen)
 {
     if (a->family != AF_INET && a->family != AF_INET6)
-        return werr(err, errlen, -EINVAL, "%s: family %u: AF_INET or AF_INET6", what, a->family);
+        return helper_err(err, errlen, -EINVAL, "%s: family %u: AF_INET or AF_INET6", what, a->family);
     return 0;
 }
 
@@ -485,11 +472,11 @@ int helper_sock_listen(struct helper_sock_world *w, const char *name,
     if (rc)
         return rc;
     if (!addr->port)
-        return werr(err, errlen, -EINVAL, "listen: the address needs a port");
+        return helper_err(err, errlen, -EINVAL, "listen: the address needs a port");
     for (size_t i = 0; i < w->n_socks; i++) {
         const struct wsock *o = w->socks[i];
         if (o->state == BPF_TCP_LISTEN && o->lport == addr->port && o->family == addr->family)
-            return werr(err, errlen, -EADDRINUSE, "listen: port %u is taken by socket '%s'",
+            return helper_err(err, errlen, -EADDRINUSE, "listen: port %u is taken by socket '%s'",
                         addr->port, o->name);
     }
     struct wsock *s = new_sock(w, name, err, errlen);
@@ -525,15 +512,15 @@ int helper_sock_connect(struct helper_sock_world *w, const char *name,
     set_resolvers(w);
     int rc = check_addr(to, "connect: to", err, errlen);
     if (!rc && from && from->family != to->family)
-        rc = werr(err, errlen, -EINVAL, "connect: from and to are of different families");
+        rc = helper_err(err, errlen, -EINVAL, "connect: from and to are of different families");
     if (rc)
         return rc;
     if (!to->port)
-        return werr(err, errlen, -EINVAL, "connect: the address connected to needs a port");
+        return helper_err(err, errlen, -EINVAL, "connect: the address connected to needs a port");
     if (accept && find(w, accept))
-        return werr(err, errlen, -EEXIST, "socket '%s' exists already", accept);
+        return helper_err(err, errlen, -EEXIST, "socket '%s' exists already", accept);
     if (accept && !strcmp(accept, name))
-        return werr(err, errlen, -EINVAL, "connect: the socket and the accepted one need two names");
+        return helper_err(err, errlen, -EINVAL, "connect: the socket and the accepted one need two names");
     struct wsock *c = new_sock(w, name, err, errlen);
     if (!c)
         return -EINVAL;
@@ -603,7 +590,7 @@ static struct wsock *open_sock(struct helper_sock_world *w, const char *name, co
 {
     struct wsock *s = find(w, name);
     if (!s)
-        werr(err, errlen, -ENOENT, "%s: no socket named '%s'", what, name);
+        helper_err(err, errlen, -ENOENT, "%s: no socket named '%s'", what, name);
     return s;
 }
 
@@ -615,7 +602,7 @@ int helper_sock_send(struct helper_sock_world *w, const char *name, const void *
     if (!s)
         return -ENOENT;
     if (s->state != BPF_TCP_ESTABLISHED && s->state != BPF_TCP_CLOSE_WAIT)
-        return werr(err, errlen, -ENOTCONN, "send: socket '%s' is not connected (%s)", name,
+        return helper_err(err, errlen, -ENOTCONN, "send: socket '%s' is not connected (%s)", name,
                     s->state == BPF_TCP_LISTEN ? "listening" : "closed");
     long sent = 0;
     int rc = sock_sendmsg(w, s, data, len, &sent, err, errlen);
@@ -630,7 +617,7 @@ int helper_sock_close(struct helper_sock_world *w, const char *name, char *err, 
     if (!s)
         return -ENOENT;
     if (s->state == BPF_TCP_CLOSE)
-        return werr(err, errlen, -EBADF, "close: socket '%s' is closed already", name);
+        return helper_err(err, errlen, -EBADF, "close: socket '%s' is closed already", name);
     /* sock_map_close: out of every map before the state changes */
     for (uint32_t i = 0; i < helper_env_map_count(w->env); i++)
         maps_sock_remove(helper_env_map_at(w->env, i, NULL), s);
@@ -669,7 +656,7 @@ int helper_sock_recv(struct helper_sock_world *w, const char *name, char *err, s
     if (!s)
         return -ENOENT;
     if (s->state == BPF_TCP_LISTEN)
-        return werr(err, errlen, -ENOTCONN, "recv: socket '%s' is listening", name);
+        return helper_err(err, errlen, -ENOTCONN, "recv: socket '%s' is listening", name);
     w->rep.result = (long)(s->rx_len - s->rx_read);
     s->rx_read = s->rx_len;
     return 0;

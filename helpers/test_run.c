@@ -6,24 +6,10 @@
 #include "helpers/helpers_internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int tr_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int tr_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static uint64_t now_mono(void)
 {
@@ -69,7 +55,7 @@ int helper_run_loop(struct helper_prog *prog, struct helper_call_ctx *cc, struct
     helper_pkt_sync_region(run);
     for (uint32_t i = 0; i < env->n_map_regions; i++)
         if (vm_run_add_region_desc(run, &env->map_regions[i]))
-            return tr_err(err, errlen, -E2BIG, "too many map regions for one run");
+            return helper_err(err, errlen, -E2BIG, "too many map regions for one run");
 
     uint32_t repeat = tr->repeat ? tr->repeat : 1;
     /* the emulated clock: one step per run, runs numbered across threads */
@@ -82,7 +68,7 @@ int helper_run_loop(struct helper_prog *prog, struct helper_call_ctx *cc, struct
         cc->prog = prog;
         int rc = vm_run_exec(run);
         if (rc)
-            return tr_err(err, errlen, rc, "program '%s': %s", prog->info->name, run->errmsg);
+            return helper_err(err, errlen, rc, "program '%s': %s", prog->info->name, run->errmsg);
     }
     tr->total_ns = now_mono() - t0;
     tr->duration_ns = tr->total_ns / repeat;
@@ -96,22 +82,22 @@ static int test_run_xdp(struct helper_prog *prog, struct helper_test_run *tr, ch
 {
     size_t size = tr->data_size_in;
     if (size < HELPER_ETH_HLEN)
-        return tr_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                       "XDP test runs need at least %u bytes of packet (ETH_HLEN), got %zu",
                       HELPER_ETH_HLEN, size);
     struct xdp_md md = {0};
     if (tr->ctx_in) {
         if (tr->ctx_size_in > sizeof(md) && !zero_range(tr->ctx_in, sizeof(md), tr->ctx_size_in))
-            return tr_err(err, errlen, -EINVAL, "ctx_in: bytes past struct xdp_md must be zero");
+            return helper_err(err, errlen, -EINVAL, "ctx_in: bytes past struct xdp_md must be zero");
         memcpy(&md, tr->ctx_in, tr->ctx_size_in < sizeof(md) ? tr->ctx_size_in : sizeof(md));
         if (md.data_meta || md.data_end != size || md.data > md.data_end ||
             (md.data & 3) || md.data > HELPER_XDP_META_MAX)
-            return tr_err(err, errlen, -EINVAL,
+            return helper_err(err, errlen, -EINVAL,
                           "ctx_in: xdp_md needs data_meta 0, data_end = packet size (%zu), "
                           "data (metadata length) a multiple of 4 up to %u",
                           size, HELPER_XDP_META_MAX);
         if (md.egress_ifindex)
-            return tr_err(err, errlen, -EINVAL, "ctx_in: egress_ifindex must be 0");
+            return helper_err(err, errlen, -EINVAL, "ctx_in: egress_ifindex must be 0");
     }
     size_t meta = md.data;
     size_t headroom = HELPER_XDP_HEADROOM - meta;
@@ -124,7 +110,7 @@ static int test_run_xdp(struct helper_prog *prog, struct helper_test_run *tr, ch
     uint8_t *buf = calloc(1, HELPER_PAGE_SIZE + frags);
     int rc = 0;
     if (!cc || !run || !buf) {
-        rc = tr_err(err, errlen, -ENOMEM, "out of memory");
+        rc = helper_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     cc->env = prog->env;
@@ -154,7 +140,7 @@ static int test_run_xdp(struct helper_prog *prog, struct helper_test_run *tr, ch
     tr->data_out = malloc(out_len + frags + 1);
     tr->ctx_out = calloc(1, sizeof(struct xdp_md));
     if (!tr->data_out || !tr->ctx_out) {
-        rc = tr_err(err, errlen, -ENOMEM, "out of memory");
+        rc = helper_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     memcpy(tr->data_out, cc->pkt.data_meta, out_len);
@@ -201,12 +187,12 @@ int helper_test_run(struct helper_prog *prog, struct helper_test_run *tr, char *
     case BPF_PROG_TYPE_KPROBE:
     case BPF_PROG_TYPE_TRACEPOINT:
         /* the kernel has no test run for these (-ENOTSUPP): events do */
-        return tr_err(err, errlen, -ENOTSUP,
+        return helper_err(err, errlen, -ENOTSUP,
                       "program '%s': the kernel cannot test-run %s programs: run it on "
                       "events (bpfemu run --events FILE, `event:` in a test file)",
                       prog->info->name, helper_trace_type_name(prog->prog_type));
     default:
-        return tr_err(err, errlen, -ENOTSUP, "program '%s': test runs of this program type (%u) are not supported yet",
+        return helper_err(err, errlen, -ENOTSUP, "program '%s': test runs of this program type (%u) are not supported yet",
                       prog->info->name, prog->prog_type);
     }
 }

@@ -49,7 +49,6 @@
 #include <linux/if_packet.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,19 +59,6 @@
 #define HEADROOM           256u  /* ours: more than the kernel's 64, fewer moves */
 #define GSO_LEGACY_MAX     65536u
 #define GSO_MAX_SEGS       65535u
-
-static int skb_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int skb_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static uint16_t be16(uint16_t v) { return (uint16_t)((v >> 8) | (v << 8)); }
 
@@ -156,18 +142,18 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
      * pushes it back before running the filter) */
     bool pkt_sock = tr->packet_socket;
     if (pkt_sock && type != BPF_PROG_TYPE_SOCKET_FILTER)
-        return skb_err(err, errlen, -EINVAL, "packet-socket delivery is for socket filters");
+        return helper_err(err, errlen, -EINVAL, "packet-socket delivery is for socket filters");
     bool is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT || pkt_sock;
     size_t max = pkt_sock ? HELPER_PACKET_SOCKET_MAX : SKB_MAX_TEST_DATA;
     if (size < HELPER_ETH_HLEN || size > max)
-        return skb_err(err, errlen, -EINVAL, "%s take %u to %zu bytes of packet, got %zu",
+        return helper_err(err, errlen, -EINVAL, "%s take %u to %zu bytes of packet, got %zu",
                        pkt_sock ? "packet sockets" : "skb test runs", HELPER_ETH_HLEN, max, size);
     struct __sk_buff ctx = {0};
     if (tr->ctx_in && tr->ctx_size_in) {
         const uint8_t *in = tr->ctx_in;
         for (size_t i = sizeof(ctx); i < tr->ctx_size_in; i++)
             if (in[i])
-                return skb_err(err, errlen, -E2BIG,
+                return helper_err(err, errlen, -E2BIG,
                                "ctx_in: nonzero bytes past struct __sk_buff (%zu bytes)",
                                sizeof(ctx));
         memcpy(&ctx, in, tr->ctx_size_in < sizeof(ctx) ? tr->ctx_size_in : sizeof(ctx));
@@ -180,7 +166,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     if (env->net) {
         const struct helper_net_dev *dev = helper_net_dev(env, ifindex);
         if (!dev && ifindex > 1)
-            return skb_err(err, errlen, -ENODEV, "ctx_in: no device with ifindex %u", ifindex);
+            return helper_err(err, errlen, -ENODEV, "ctx_in: no device with ifindex %u", ifindex);
         if (dev)
             dev_mac = dev->mac;
     }
@@ -192,7 +178,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     int rc = 0;
     if (!cc || !run || !buf) {
         free(buf);
-        rc = skb_err(err, errlen, -ENOMEM, "out of memory");
+        rc = helper_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     cc->env = env;
@@ -220,7 +206,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     const uint8_t *ip = p->data + HELPER_ETH_HLEN;
     if (s->protocol == be16(ETH_P_IP) && (l3 >= 20 || !pkt_sock)) {
         if (l3 < 20) {
-            rc = skb_err(err, errlen, -EINVAL, "IPv4 packet shorter than its header (%zu bytes)",
+            rc = helper_err(err, errlen, -EINVAL, "IPv4 packet shorter than its header (%zu bytes)",
                          l3);
             goto out;
         }
@@ -229,7 +215,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
         memcpy(&s->remote_ip4, ip + 16, 4);
     } else if (s->protocol == be16(ETH_P_IPV6) && (l3 >= 40 || !pkt_sock)) {
         if (l3 < 40) {
-            rc = skb_err(err, errlen, -EINVAL, "IPv6 packet shorter than its header (%zu bytes)",
+            rc = helper_err(err, errlen, -EINVAL, "IPv6 packet shorter than its header (%zu bytes)",
                          l3);
             goto out;
         }
@@ -246,7 +232,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     /* convert___skb_to_skb */
     const char *bad = ctx_bad_field(&ctx);
     if (bad) {
-        rc = skb_err(err, errlen, -EINVAL, "ctx_in: __sk_buff.%s must be zero", bad);
+        rc = helper_err(err, errlen, -EINVAL, "ctx_in: __sk_buff.%s must be zero", bad);
         goto out;
     }
     size_t len = (size_t)(p->data_end - p->data);
@@ -258,14 +244,14 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     if (!ctx.wire_len) {
         s->wire_len = (uint32_t)len;
     } else if (ctx.wire_len < len || ctx.wire_len > GSO_LEGACY_MAX) {
-        rc = skb_err(err, errlen, -EINVAL, "ctx_in: wire_len %u outside [%zu, %u]", ctx.wire_len,
+        rc = helper_err(err, errlen, -EINVAL, "ctx_in: wire_len %u outside [%zu, %u]", ctx.wire_len,
                      len, GSO_LEGACY_MAX);
         goto out;
     } else {
         s->wire_len = ctx.wire_len;
     }
     if (ctx.gso_segs > GSO_MAX_SEGS) {
-        rc = skb_err(err, errlen, -EINVAL, "ctx_in: gso_segs %u > %u", ctx.gso_segs,
+        rc = helper_err(err, errlen, -EINVAL, "ctx_in: gso_segs %u > %u", ctx.gso_segs,
                      GSO_MAX_SEGS);
         goto out;
     }
@@ -283,7 +269,7 @@ int helper_test_run_skb(struct helper_prog *prog, struct helper_test_run *tr, ch
     tr->data_out = calloc(1, out_len + 1);
     tr->ctx_out = malloc(sizeof(ctx));
     if (!tr->data_out || !tr->ctx_out) {
-        rc = skb_err(err, errlen, -ENOMEM, "out of memory");
+        rc = helper_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     memcpy(tr->data_out + pad, p->data, out_len - pad);

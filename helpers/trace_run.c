@@ -6,23 +6,11 @@
 #include "helpers/helpers_internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
-
-static int trace_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int trace_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
 
 bool helper_prog_type_is_trace(uint32_t prog_type)
 {
@@ -53,12 +41,12 @@ static int check_mem(const struct helper_trace_event *ev, char *err, size_t errl
     for (size_t i = 0; i < ev->n_mem; i++) {
         const struct helper_trace_mem *a = &ev->mem[i];
         if (!a->len || a->addr + a->len < a->addr)
-            return trace_err(err, errlen, -EINVAL, "memory at 0x%llx: %s",
+            return helper_err(err, errlen, -EINVAL, "memory at 0x%llx: %s",
                              (unsigned long long)a->addr, a->len ? "wraps around" : "empty");
         for (size_t j = 0; j < i; j++) {
             const struct helper_trace_mem *b = &ev->mem[j];
             if (a->addr < b->addr + b->len && b->addr < a->addr + a->len)
-                return trace_err(err, errlen, -EINVAL,
+                return helper_err(err, errlen, -EINVAL,
                                  "memory at 0x%llx overlaps memory at 0x%llx",
                                  (unsigned long long)a->addr, (unsigned long long)b->addr);
         }
@@ -75,17 +63,17 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
     tr->data_size_out = tr->ctx_size_out = tr->trace_len = 0;
     const char *tname = helper_trace_type_name(prog->prog_type);
     if (!tname)
-        return trace_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                          "program '%s' is not a kprobe, tracepoint or raw tracepoint program "
                          "(type %u): it runs on packets, not events",
                          prog->info->name, prog->prog_type);
     size_t ctx_size = helper_trace_ctx_size(prog->prog_type);
     if (ev->ctx_size > ctx_size)
-        return trace_err(err, errlen, -EINVAL, "the event's context is %zu bytes, a %s's at most %zu",
+        return helper_err(err, errlen, -EINVAL, "the event's context is %zu bytes, a %s's at most %zu",
                          ev->ctx_size, tname, ctx_size);
     uint32_t ncpus = env->opts.ncpus ? env->opts.ncpus : 1;
     if (ev->cpu >= ncpus)
-        return trace_err(err, errlen, -EINVAL, "the event's CPU %u does not exist (%u CPUs)",
+        return helper_err(err, errlen, -EINVAL, "the event's CPU %u does not exist (%u CPUs)",
                          ev->cpu, ncpus);
     int rc = check_mem(ev, err, errlen);
     if (rc)
@@ -100,7 +88,7 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
     if (ctx == MAP_FAILED)
         ctx = NULL;
     if (!cc || !run || !ctx) {
-        rc = trace_err(err, errlen, -ENOMEM, "out of memory");
+        rc = helper_err(err, errlen, -ENOMEM, "out of memory");
         goto out;
     }
     if (ev->ctx_size)
@@ -133,7 +121,7 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
     vm_run_add_region(run, cc->cb_key, sizeof cc->cb_key, VM_REGION_READ, 0, "callback key");
     for (uint32_t i = 0; i < env->n_map_regions; i++)
         if (vm_run_add_region_desc(run, &env->map_regions[i])) {
-            rc = trace_err(err, errlen, -E2BIG, "too many map regions for one run");
+            rc = helper_err(err, errlen, -E2BIG, "too many map regions for one run");
             goto out;
         }
 
@@ -146,7 +134,7 @@ int helper_trace_run(struct helper_prog *prog, const struct helper_trace_event *
         cc->now_ns = clock;
         cc->prog = prog;
         if ((rc = vm_run_exec(run))) {
-            rc = trace_err(err, errlen, rc, "program '%s': %s", prog->info->name, run->errmsg);
+            rc = helper_err(err, errlen, rc, "program '%s': %s", prog->info->name, run->errmsg);
             goto out;
         }
     }
@@ -172,18 +160,18 @@ int helper_test_run_raw_tp(struct helper_prog *prog, struct helper_test_run *tr,
                            size_t errlen)
 {
     if (tr->data_in || tr->data_size_in || tr->repeat > 1)
-        return trace_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                          "raw tracepoint test runs take only ctx_in (the arguments): no packet, "
                          "no repeat");
     if (tr->ctx_size_in > HELPER_RAW_TP_ARGS * 8)
-        return trace_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                          "ctx_in: at most %u u64 arguments (%u bytes), got %zu bytes",
                          HELPER_RAW_TP_ARGS, HELPER_RAW_TP_ARGS * 8, tr->ctx_size_in);
     /* the kernel knows how far the program reads its context (verified
      * programs: the verdict says; an unverified run reads zeros instead) */
     const struct helper_verdict *v = &prog->verdict;
     if (v->accepted && tr->ctx_size_in < v->max_ctx_offset)
-        return trace_err(err, errlen, -EINVAL,
+        return helper_err(err, errlen, -EINVAL,
                          "ctx_in: %zu bytes, the program reads its arguments up to byte %u",
                          tr->ctx_size_in, v->max_ctx_offset);
     struct helper_trace_event ev = {.ctx = tr->ctx_in, .ctx_size = tr->ctx_size_in, .cpu = tr->cpu};

@@ -3,31 +3,17 @@
  * "rx_packets=3" for one field of a value, "7" for an integer key, a
  * section's variables by name for global data. Without BTF (legacy maps)
  * a value is an integer or its bytes in hex. */
-#include "helpers/helpers.h"
+#include "helpers/helpers_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_DEPTH 16
-
-static int t_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int t_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* ------------------------------------------------------------- fields ---- */
 
@@ -97,7 +83,7 @@ int helper_tfields_parse(const char *text, struct helper_tfields *fs, char *err,
             if (*p != '"') {
                 helper_sb_free(&v);
                 helper_tfields_free(fs);
-                return t_err(err, errlen, -EINVAL, "unterminated string in \"%s\"", text);
+                return helper_err(err, errlen, -EINVAL, "unterminated string in \"%s\"", text);
             }
             p++;
             if (!v.buf)
@@ -115,7 +101,7 @@ int helper_tfields_parse(const char *text, struct helper_tfields *fs, char *err,
         helper_sb_free(&v);
         if (rc) {
             helper_tfields_free(fs);
-            return t_err(err, errlen, rc, "out of memory");
+            return helper_err(err, errlen, rc, "out of memory");
         }
         while (isspace((unsigned char)*p))
             p++;
@@ -123,7 +109,7 @@ int helper_tfields_parse(const char *text, struct helper_tfields *fs, char *err,
             p++;
         else if (*p) {
             helper_tfields_free(fs);
-            return t_err(err, errlen, -EINVAL, "expected ',' at \"%s\"", p);
+            return helper_err(err, errlen, -EINVAL, "expected ',' at \"%s\"", p);
         }
     }
     return 0;
@@ -191,7 +177,7 @@ static int resolve_path(const struct helper_tdesc *td, const char *path, struct 
     if (!td->type_id || vm_btf_type(td->obj, td->type_id, &l->info)) {
         l->type = 0;
         if (path && *path)
-            return t_err(err, errlen, -EINVAL,
+            return helper_err(err, errlen, -EINVAL,
                          "'%s': the map's %s has no BTF type: give the whole value (an integer "
                          "or hex bytes)", path, td->is_key ? "key" : "value");
         return 0;
@@ -205,15 +191,15 @@ static int resolve_path(const struct helper_tdesc *td, const char *path, struct 
             char *end;
             unsigned long idx = strtoul(p + 1, &end, 10);
             if (end == p + 1 || *end != ']')
-                return t_err(err, errlen, -EINVAL, "'%s': bad index", path);
+                return helper_err(err, errlen, -EINVAL, "'%s': bad index", path);
             if (l->info.kind != VM_BTF_ARRAY)
-                return t_err(err, errlen, -EINVAL, "'%s': not an array", path);
+                return helper_err(err, errlen, -EINVAL, "'%s': not an array", path);
             if (idx >= l->info.nelems)
-                return t_err(err, errlen, -EINVAL, "'%s': index %lu past the array's %u elements",
+                return helper_err(err, errlen, -EINVAL, "'%s': index %lu past the array's %u elements",
                              path, idx, l->info.nelems);
             struct vm_btf_type e;
             if (vm_btf_type(td->obj, l->info.elem, &e))
-                return t_err(err, errlen, -EINVAL, "'%s': bad BTF", path);
+                return helper_err(err, errlen, -EINVAL, "'%s': bad BTF", path);
             l->bit_off += (uint32_t)idx * e.size * 8;
             l->type = l->info.elem;
             l->info = e;
@@ -226,13 +212,13 @@ static int resolve_path(const struct helper_tdesc *td, const char *path, struct 
         p += n;
         if (l->info.kind != VM_BTF_STRUCT && l->info.kind != VM_BTF_UNION &&
             l->info.kind != VM_BTF_DATASEC)
-            return t_err(err, errlen, -EINVAL, "'%s': '%s' is not a struct", path, name);
+            return helper_err(err, errlen, -EINVAL, "'%s': '%s' is not a struct", path, name);
         struct vm_btf_member m;
         uint32_t off = 0;
         if (!find_member(td->obj, l->type, name, &off, &m, 0)) {
             char names[256];
             member_names(td->obj, l->type, names, sizeof names);
-            return t_err(err, errlen, -EINVAL, "'%s': %s %s has no field '%s' (fields: %s)", path,
+            return helper_err(err, errlen, -EINVAL, "'%s': %s %s has no field '%s' (fields: %s)", path,
                          l->info.kind == VM_BTF_DATASEC ? "section" : "struct",
                          l->info.name[0] ? l->info.name : "(anonymous)", name, names);
         }
@@ -241,13 +227,13 @@ static int resolve_path(const struct helper_tdesc *td, const char *path, struct 
         l->type = m.type;
         l->name = m.name;
         if (vm_btf_type(td->obj, m.type, &l->info))
-            return t_err(err, errlen, -EINVAL, "'%s': bad BTF", path);
+            return helper_err(err, errlen, -EINVAL, "'%s': bad BTF", path);
         l->size = l->info.size;
     }
     if (!l->bit_size && l->bit_off % 8)
-        return t_err(err, errlen, -EINVAL, "'%s': not byte aligned", path);
+        return helper_err(err, errlen, -EINVAL, "'%s': not byte aligned", path);
     if ((l->bit_size ? (l->bit_off + l->bit_size + 7) / 8 : l->bit_off / 8 + l->size) > td->size)
-        return t_err(err, errlen, -EINVAL, "'%s': past the end of the %u-byte %s", path, td->size,
+        return helper_err(err, errlen, -EINVAL, "'%s': past the end of the %u-byte %s", path, td->size,
                      td->is_key ? "key" : "value");
     return 0;
 }
@@ -483,7 +469,7 @@ int helper_typed_encode(const struct helper_tdesc *td, const struct helper_tfiel
         if (!rc)
             rc = encode_leaf(td, &l, f->value, out, why, sizeof why);
         if (rc)
-            return t_err(err, errlen, rc, "%s%s%s%s", at, f->path[0] && !strchr(why, '\'') ? f->path : "",
+            return helper_err(err, errlen, rc, "%s%s%s%s", at, f->path[0] && !strchr(why, '\'') ? f->path : "",
                          f->path[0] && !strchr(why, '\'') ? ": " : "", why);
     }
     return 0;
@@ -733,7 +719,7 @@ int helper_typed_match(const struct helper_tdesc *td, const struct helper_tfield
 {
     uint8_t *exp = malloc(td->size + 1);
     if (!exp)
-        return t_err(err, errlen, -ENOMEM, "out of memory");
+        return helper_err(err, errlen, -ENOMEM, "out of memory");
     int differ = 0;
     for (size_t i = 0; i < fs->n; i++) {
         const struct helper_tfield *f = &fs->f[i];
@@ -780,9 +766,9 @@ int helper_typed_get_u64(const struct helper_tdesc *td, const char *path, const 
     uint32_t size = l.type ? l.info.size : td->size;
     if (l.type && l.info.kind != VM_BTF_INT && l.info.kind != VM_BTF_ENUM &&
         l.info.kind != VM_BTF_PTR)
-        return t_err(err, errlen, -EINVAL, "'%s' is not an integer", path && *path ? path : "the value");
+        return helper_err(err, errlen, -EINVAL, "'%s' is not an integer", path && *path ? path : "the value");
     if (size > 8)
-        return t_err(err, errlen, -EINVAL, "'%s' is %u bytes, not an integer",
+        return helper_err(err, errlen, -EINVAL, "'%s' is %u bytes, not an integer",
                      path && *path ? path : "the value", size);
     if (l.bit_size) {
         *out = load_bits(v, l.bit_off, l.bit_size);

@@ -2,101 +2,18 @@
  * `disasm --cbpf` (docs/cbpf.md), run as a program ($BPFEMU, cwd tests/),
  * in the style of test_cli.c: exact output and exit status. The verdicts
  * themselves are compared with libpcap's in test_cbpf.c. */
-#include <criterion/criterion.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/unit/cli_run.h"
 
 #define MIXED "../corpus/build/pcaps/mixed.pcap"
 
-static char dir[64];
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/bpfemu-cbpf-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+    cli_setup("/tmp/bpfemu-cbpf-XXXXXX");
     cr_assert_eq(access(MIXED, R_OK), 0, "%s is missing: make -C corpus", MIXED);
 }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_expect_eq(system(cmd), 0);
-}
+TestSuite(cli_cbpf, .init = setup, .fini = cli_teardown, .timeout = 60);
 
-TestSuite(cli_cbpf, .init = setup, .fini = teardown, .timeout = 60);
-
-static const char *path(const char *name)
-{
-    static char b[4][128];
-    static int k;
-    char *p = b[k++ % 4];
-    snprintf(p, sizeof b[0], "%s/%s", dir, name);
-    return p;
-}
-
-static char *slurp(const char *p)
-{
-    FILE *f = fopen(p, "rb");
-    cr_assert_not_null(f, "%s", p);
-    static char buf[2][65536];
-    static int k;
-    char *b = buf[k++ % 2];
-    size_t n = fread(b, 1, sizeof buf[0] - 1, f);
-    b[n] = 0;
-    fclose(f);
-    return b;
-}
-
-struct res {
-    int status;
-    char *out, *err;
-};
-
-static struct res run_v(const char *const *args)
-{
-    const char *bin = getenv("BPFEMU") && *getenv("BPFEMU") ? getenv("BPFEMU") : "../build/bpfemu";
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = bin;
-    for (; *args; args++)
-        argv[argc++] = *args;
-    argv[argc] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int o = open(path(".out"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(path(".err"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (o < 0 || e < 0)
-            _exit(126);
-        alarm(30);
-        dup2(o, 1), dup2(e, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
-    struct res r = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(path(".out")),
-                    slurp(path(".err"))};
-    return r;
-}
-
-#define RUN(...) run_v((const char *const[]){__VA_ARGS__, NULL})
-
-static void write_text(const char *name, const char *text)
-{
-    FILE *f = fopen(path(name), "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 /* stdout without the duration line (it varies) */
 static const char *verdict_line(const char *out)
@@ -122,12 +39,12 @@ Test(cli_cbpf, run_accept_and_drop)
                       "\"accept\", \"duration_ns\": ", 77) == 0, "%s", r.out);
     cr_expect(strstr(r.out, "\"error\": null}\n") != NULL, "%s", r.out);
     /* the same filter as tcpdump -ddd text, and a packet file */
-    write_text("f.txt", "4\n40 0 0 12\n21 0 1 2048\n6 0 0 96\n6 0 0 0\n");
+    cli_write("f.txt", "4\n40 0 0 12\n21 0 1 2048\n6 0 0 96\n6 0 0 0\n");
     static const unsigned char pkt[34] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0, 0x45};
-    FILE *f = fopen(path("p.bin"), "wb");
+    FILE *f = fopen(cli_path("p.bin"), "wb");
     fwrite(pkt, 1, sizeof pkt, f);
     fclose(f);
-    r = RUN("run", "--cbpf-file", path("f.txt"), "--data", path("p.bin"));
+    r = RUN("run", "--cbpf-file", cli_path("f.txt"), "--data", cli_path("p.bin"));
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect_str_eq(verdict_line(r.out), "retval: 96 (accept 96 bytes)");
 }
@@ -142,24 +59,24 @@ Test(cli_cbpf, run_bad_input)
     cr_expect_eq(r.status, 2);
     cr_expect_str_eq(r.err, "bpfemu: --cbpf 'ip and (': can't parse filter expression: "
                             "syntax error\n");
-    write_text("div.txt", "2\n148 0 0 0\n6 0 0 1\n");
-    r = RUN("run", "--cbpf-file", path("div.txt"), "--pcap", MIXED);
+    cli_write("div.txt", "2\n148 0 0 0\n6 0 0 1\n");
+    r = RUN("run", "--cbpf-file", cli_path("div.txt"), "--pcap", MIXED);
     cr_expect_eq(r.status, 2);
     char want[256];
     snprintf(want, sizeof want, "bpfemu: %s: insn 0 (mod #0): modulo by constant zero\n",
-             path("div.txt"));
+             cli_path("div.txt"));
     cr_expect_str_eq(r.err, want);
-    write_text("jmp.txt", "2\n21 0 7 1\n6 0 0 1\n");
-    r = RUN("run", "--cbpf-file", path("jmp.txt"), "--pcap", MIXED);
+    cli_write("jmp.txt", "2\n21 0 7 1\n6 0 0 1\n");
+    r = RUN("run", "--cbpf-file", cli_path("jmp.txt"), "--pcap", MIXED);
     cr_expect_eq(r.status, 2);
     snprintf(want, sizeof want, "bpfemu: %s: insn 0 (jeq #0x1 jt 1 jf 8): jump target 8 is past "
-             "the last insn (1)\n", path("jmp.txt"));
+             "the last insn (1)\n", cli_path("jmp.txt"));
     cr_expect_str_eq(r.err, want);
-    write_text("short.txt", "3\n6 0 0 1\n");
-    r = RUN("run", "--cbpf-file", path("short.txt"), "--pcap", MIXED);
+    cli_write("short.txt", "3\n6 0 0 1\n");
+    r = RUN("run", "--cbpf-file", cli_path("short.txt"), "--pcap", MIXED);
     cr_expect_eq(r.status, 2);
     snprintf(want, sizeof want, "bpfemu: %s: line 2: the count says 3 instructions, the text has "
-             "4 numbers after it (12 expected)\n", path("short.txt"));
+             "4 numbers after it (12 expected)\n", cli_path("short.txt"));
     cr_expect_str_eq(r.err, want);
     r = RUN("run", "--cbpf", "ip");
     cr_expect_eq(r.status, 2);
@@ -177,18 +94,18 @@ Test(cli_cbpf, run_bad_input)
 Test(cli_cbpf, replay_counts)
 {
     struct res r = RUN("replay", "--filter", "tcp port 80", "--pcap", MIXED, "--out-pass",
-                       path("pass.pcap"), "--out-drop", path("drop.pcap"), "--json");
+                       cli_path("pass.pcap"), "--out-drop", cli_path("drop.pcap"), "--json");
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.out, "\"object\": null, \"filter\": \"tcp port 80\"") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "\"packets\": 297,") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "\"passed\": 50, \"dropped\": 247") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "\"not_run\": 0, \"faults\": 0") != NULL, "%s", r.out);
     /* the split captures hold the packets: 24-byte header + 16 per record + bytes */
-    r = RUN("replay", "--filter", "ip6", "--pcap", path("pass.pcap"));
+    r = RUN("replay", "--filter", "ip6", "--pcap", cli_path("pass.pcap"));
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.out, "from filter 'ip6', capture pass.pcap") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "  packets 50 ") != NULL, "%s", r.out);
-    r = RUN("replay", "--filter", "tcp port 80", "--pcap", path("drop.pcap"));
+    r = RUN("replay", "--filter", "tcp port 80", "--pcap", cli_path("drop.pcap"));
     cr_expect(strstr(r.out, "  passed 0, dropped 247\n") != NULL, "%s", r.out);
     r = RUN("replay", "--filter", "tcp port 8o", "--pcap", MIXED);
     cr_expect_eq(r.status, 2);

@@ -4,108 +4,19 @@
  * naming the file, line and key, exit 2 (a test file's event that only
  * the program can judge, e.g. an unknown tracepoint field: the test's
  * ERROR, exit 1). Runs the corpus objects (make -C corpus). */
-#include <criterion/criterion.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/unit/cli_run.h"
 
 #define CORPUS "../corpus/build/"
 #define KILL_FORMAT "../corpus/tracepoints/syscalls/sys_enter_kill.format"
 
-static char dir[64];
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/bpfemu-trace-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+    cli_setup("/tmp/bpfemu-trace-XXXXXX");
     cr_assert_eq(access(CORPUS "trace_kill.o", R_OK), 0, "make -C corpus first");
 }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_expect_eq(system(cmd), 0);
-}
+TestSuite(cli_trace, .init = setup, .fini = cli_teardown, .timeout = 60);
 
-TestSuite(cli_trace, .init = setup, .fini = teardown, .timeout = 60);
-
-static const char *path(const char *name)
-{
-    static char b[8][128];
-    static int k;
-    char *p = b[k++ % 8];
-    snprintf(p, sizeof b[0], "%s/%s", dir, name);
-    return p;
-}
-
-/* (its own buffers: path()'s rotate under run_v) */
-static const char *write_file(const char *name, const char *text)
-{
-    static char b[8][128];
-    static int k;
-    char *p = b[k++ % 8];
-    snprintf(p, sizeof b[0], "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    cr_assert_not_null(f, "%s", p);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
-static char *slurp(const char *p)
-{
-    FILE *f = fopen(p, "rb");
-    cr_assert_not_null(f, "%s", p);
-    static char buf[2][65536];
-    static int k;
-    char *b = buf[k++ % 2];
-    size_t n = fread(b, 1, sizeof buf[0] - 1, f);
-    b[n] = 0;
-    fclose(f);
-    return b;
-}
-
-struct res {
-    int status;
-    char *out, *err;
-};
-
-static struct res run_v(const char *const *args)
-{
-    const char *bin = getenv("BPFEMU") && *getenv("BPFEMU") ? getenv("BPFEMU") : "../build/bpfemu";
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = bin;
-    for (; *args; args++)
-        argv[argc++] = *args;
-    argv[argc] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int o = open(path(".out"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(path(".err"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (o < 0 || e < 0)
-            _exit(126);
-        alarm(30);
-        dup2(o, 1), dup2(e, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
-    struct res r = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), NULL, NULL};
-    r.out = slurp(path(".out"));
-    r.err = slurp(path(".err"));
-    return r;
-}
-#define RUN(...) run_v((const char *const[]){__VA_ARGS__, NULL})
 
 /* exit 2, nothing on stdout, one line on stderr containing `want` */
 static void expect_bad(struct res r, const char *want, const char *what)
@@ -121,7 +32,7 @@ static void expect_bad(struct res r, const char *want, const char *what)
 
 Test(cli_trace, events_print_records_per_event)
 {
-    const char *ev = write_file("kills.yaml",
+    const char *ev = cli_write("kills.yaml",
                                 "events:\n"
                                 "  - {task: {pid: 1234, uid: 1000, comm: bash}, fields: {pid: 42, "
                                 "sig: 9}, time_ns: 5000}\n"
@@ -147,7 +58,7 @@ Test(cli_trace, events_json_one_object_per_event)
              "tracepoint_format: %s/../corpus/tracepoints/syscalls/sys_enter_kill.format\n"
              "events:\n  - {task: {pid: 5, comm: sh}, fields: {pid: 6, sig: 2}, time_ns: 1}\n",
              getcwd((char[256]){0}, 256));
-    const char *ev = write_file("k.yaml", text);
+    const char *ev = cli_write("k.yaml", text);
     struct res r = RUN("run", CORPUS "trace_kill.o", "--events", ev, "--json");
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect_str_eq(r.out,
@@ -159,7 +70,7 @@ Test(cli_trace, events_json_one_object_per_event)
 
 Test(cli_trace, events_kprobe_perf_records_and_raw_tp)
 {
-    const char *ev = write_file("open.yaml",
+    const char *ev = cli_write("open.yaml",
                                 "- {regs: {parm1: -100, parm2: 0x7fff0000}, memory: "
                                 "{\"0x7fff0000\": \"/etc/hosts\"}}\n"
                                 "- {regs: {parm2: 0x10}}\n");
@@ -169,7 +80,7 @@ Test(cli_trace, events_kprobe_perf_records_and_raw_tp)
     cr_expect(strstr(r.out, "\"dfd\": -100, \"name_len\": 11, \"pad\": 0, \"comm\": \"bpfemu\", "
                             "\"name\": \"/etc/hosts\"}") != NULL, "%s", r.out);
     cr_expect(strstr(r.out, "\"name_len\": -14") != NULL, "%s", r.out);
-    const char *ev2 = write_file("raw.yaml", "- {args: [0, 59]}\n- {args: [0, 9999]}\n");
+    const char *ev2 = cli_write("raw.yaml", "- {args: [0, 59]}\n- {args: [0, 9999]}\n");
     r = RUN("run", CORPUS "rawtp_syscalls.o", "--events", ev2);
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect_str_eq(r.out, "event 0 (line 1): retval 0\nevent 1 (line 2): retval 1\n");
@@ -208,7 +119,7 @@ Test(cli_trace, bad_event_files_are_one_line_errors)
         {"xdp_counter.o", "- {args: [1]}\n", "runs on packets, not events: give it --data"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *ev = write_file("bad.yaml", cases[i].text);
+        const char *ev = cli_write("bad.yaml", cases[i].text);
         char obj[128];
         snprintf(obj, sizeof obj, CORPUS "%s", cases[i].obj);
         struct res r = RUN("run", obj, "--events", ev, "--tracepoint-format", KILL_FORMAT);
@@ -220,11 +131,11 @@ Test(cli_trace, bad_event_files_are_one_line_errors)
 
 Test(cli_trace, missing_or_bad_format_is_an_error)
 {
-    const char *ev = write_file("e.yaml", "- {fields: {pid: 1, sig: 9}}\n");
+    const char *ev = cli_write("e.yaml", "- {fields: {pid: 1, sig: 9}}\n");
     struct res r = RUN("run", CORPUS "trace_kill.o", "--events", ev, "--tracepoint-format",
-                       path("nothere.format"));
+                       cli_path("nothere.format"));
     expect_bad(r, "nothere.format: No such file or directory", "no such format file");
-    const char *bad = write_file("bad.format", "name: x\nformat:\n\tfield:int a;\toffset:x;\n");
+    const char *bad = cli_write("bad.format", "name: x\nformat:\n\tfield:int a;\toffset:x;\n");
     r = RUN("run", CORPUS "trace_kill.o", "--events", ev, "--tracepoint-format", bad);
     expect_bad(r, "bad.format: line 3: field a: expected 'offset:N; size:N;'", "bad format");
     /* without a format file: tracefs's, when this machine has it */
@@ -241,7 +152,7 @@ Test(cli_trace, missing_or_bad_format_is_an_error)
 
 Test(cli_trace, events_option_misuse)
 {
-    const char *ev = write_file("e.yaml", "- {args: [1]}\n");
+    const char *ev = cli_write("e.yaml", "- {args: [1]}\n");
     expect_bad(RUN("run", CORPUS "rawtp_syscalls.o", "--events", ev, "--repeat", "2"),
                "--events: runs a tracing program", "--repeat");
     expect_bad(RUN("run", CORPUS "rawtp_syscalls.o", "--tracepoint-format", "x"),
@@ -260,13 +171,13 @@ Test(cli_trace, test_file_event_errors)
              "object: %s/../corpus/build/kprobe_open.o\ntests:\n"
              "  - name: a\n    event: {regs: {bogus: 1}}\n",
              getcwd((char[256]){0}, 256));
-    struct res r = RUN("test", write_file("t1.yaml", text));
+    struct res r = RUN("test", cli_write("t1.yaml", text));
     expect_bad(r, "t1.yaml: line 4: event.regs: unknown register 'bogus'", "bad register");
     snprintf(text, sizeof text,
              "object: %s/../corpus/build/kprobe_open.o\ntests:\n"
              "  - name: a\n    packet: eth\n    event: {regs: {di: 1}}\n",
              getcwd((char[256]){0}, 256));
-    expect_bad(RUN("test", write_file("t2.yaml", text)), "line 5: a packet or an event, not both",
+    expect_bad(RUN("test", cli_write("t2.yaml", text)), "line 5: a packet or an event, not both",
                "packet and event");
     /* what needs the program: the test's ERROR naming the line */
     snprintf(text, sizeof text,
@@ -275,7 +186,7 @@ Test(cli_trace, test_file_event_errors)
              "tests:\n  - name: a\n    event: {fields: {pid: 1, sigg: 9}}\n"
              "  - name: b\n    packet: eth / ipv4 / udp\n",
              getcwd((char[256]){0}, 256), getcwd((char[256]){0}, 256));
-    r = RUN("test", write_file("t3.yaml", text));
+    r = RUN("test", cli_write("t3.yaml", text));
     cr_expect_eq(r.status, 1, "%s", r.out);
     cr_expect(strstr(r.out, "line 5: event.fields: unknown field 'sigg' of "
                             "syscalls/sys_enter_kill") != NULL, "%s", r.out);
@@ -286,7 +197,7 @@ Test(cli_trace, test_file_event_errors)
              "object: %s/../corpus/build/xdp_counter.o\ntests:\n"
              "  - name: a\n    event: {args: [1]}\n",
              getcwd((char[256]){0}, 256));
-    r = RUN("test", write_file("t4.yaml", text));
+    r = RUN("test", cli_write("t4.yaml", text));
     cr_expect_eq(r.status, 1, "%s", r.out);
     cr_expect(strstr(r.out, "line 4: event: section 'xdp' is not a kprobe, tracepoint or raw "
                             "tracepoint program") != NULL, "%s", r.out);
@@ -301,7 +212,7 @@ Test(cli_trace, test_file_event_errors)
  * common_type (the ID) and common_pid (the task's pid). */
 Test(cli_trace, tracepoint_fields_are_laid_out_by_the_format)
 {
-    const char *fmt = write_file("sched.format",
+    const char *fmt = cli_write("sched.format",
                                  "name: sched_process_exec\nID: 321\nformat:\n"
                                  "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
                                  "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
