@@ -628,6 +628,8 @@ const uint64_t *helper_session_helper_counts(const struct helper_session *s);
  * "0a:00"); helper_parse_hex mallocs *out (-EINVAL on a bad digit). */
 bool helper_parse_u64(const char *s, uint64_t *out);
 bool helper_parse_i64(const char *s, int64_t *out);
+/* Either: an unsigned number, or a negative one as its two's complement. */
+bool helper_parse_int(const char *s, uint64_t *out);
 bool helper_parse_mac(const char *s, uint8_t mac[6]);
 bool helper_parse_ip4(const char *s, uint8_t ip[4]);
 bool helper_parse_ip6(const char *s, uint8_t ip[16]);

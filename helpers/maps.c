@@ -50,8 +50,8 @@ static const struct maps_ops *type_ops(uint32_t type)
     case BPF_MAP_TYPE_STACK: return &maps_stack_ops;
     case BPF_MAP_TYPE_DEVMAP_HASH: return &maps_devmap_hash_ops;
     case BPF_MAP_TYPE_RINGBUF: return &maps_ringbuf_ops;
-    case BPF_MAP_TYPE_SOCKMAP: return &maps_sockmap_ops;
-    case BPF_MAP_TYPE_SOCKHASH: return &maps_sockhash_ops;
+    case BPF_MAP_TYPE_SOCKMAP:
+    case BPF_MAP_TYPE_SOCKHASH: return &maps_sock_ops;
     default: return NULL;
     }
 }

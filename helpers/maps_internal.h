@@ -71,7 +71,7 @@ extern const struct maps_ops maps_lpm_ops;
 extern const struct maps_ops maps_queue_ops, maps_stack_ops;
 extern const struct maps_ops maps_ringbuf_ops;
 extern const struct maps_ops maps_perf_ops;
-extern const struct maps_ops maps_sockmap_ops, maps_sockhash_ops;
+extern const struct maps_ops maps_sock_ops;
 
 /* Type-specific entry points behind the maps_* calls of helpers.h. */
 int maps_array_prog_set(struct maps_map *m, uint32_t index, void *prog);

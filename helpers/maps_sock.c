@@ -353,7 +353,8 @@ static void *sock_elem_lookup(struct maps_map *m, const void *key, uint32_t cpu)
     return maps_sock_get(m, key);
 }
 
-const struct maps_ops maps_sockmap_ops = {
+/* sockmap and sockhash differ in their keys only, which maps_sock_* handle */
+const struct maps_ops maps_sock_ops = {
     .flag_mask = SOCK_CREATE_FLAGS,
     .check = check_sock,
     .init = init_sock,
@@ -366,15 +367,3 @@ const struct maps_ops maps_sockmap_ops = {
     .user_next_key = sock_next_key,
 };
 
-const struct maps_ops maps_sockhash_ops = {
-    .flag_mask = SOCK_CREATE_FLAGS,
-    .check = check_sock,
-    .init = init_sock,
-    .fini = fini_sock,
-    .elem_lookup = sock_elem_lookup,
-    .elem_delete = sock_delete,
-    .user_lookup = sock_user_lookup,
-    .user_update = sock_user_update,
-    .user_delete = sock_user_delete,
-    .user_next_key = sock_next_key,
-};

@@ -49,6 +49,17 @@ bool helper_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+bool helper_parse_int(const char *s, uint64_t *out)
+{
+    int64_t i;
+    if (helper_parse_u64(s, out))
+        return true;
+    if (!helper_parse_i64(s, &i))
+        return false;
+    *out = (uint64_t)i;
+    return true;
+}
+
 bool helper_parse_i64(const char *s, int64_t *out)
 {
     if (s && s[0] == '-') {

@@ -224,19 +224,6 @@ const struct helper_tp_field *helper_tp_format_field(const struct helper_tp_form
     return NULL;
 }
 
-/* An integer, negative ones as two's complement. */
-static bool parse_int(const char *s, uint64_t *out)
-{
-    int64_t i;
-    if (helper_parse_u64(s, out))
-        return true;
-    if (helper_parse_i64(s, &i)) {
-        *out = (uint64_t)i;
-        return true;
-    }
-    return false;
-}
-
 /* A __data_loc string: the bytes and a NUL after the record's fixed part
  * (at *dyn), the field the u32 (length << 16 | offset) __assign_str writes. */
 static int set_data_loc(const struct helper_tp_field *f, const char *value, uint8_t *rec,
@@ -261,7 +248,7 @@ int helper_tp_record_set(const struct helper_tp_format *fmt, const char *name, c
         return -ENOENT;
     }
     uint64_t u;
-    bool number = !quoted && parse_int(value, &u);
+    bool number = !quoted && helper_parse_int(value, &u);
     if (!strncmp(f->type, "__data_loc ", 11) && !number)
         return set_data_loc(f, value, rec, dyn, err, errlen);
     if (f->array && !number) { /* char comm[16]: the rest of the field stays 0 */
@@ -272,7 +259,7 @@ int helper_tp_record_set(const struct helper_tp_format *fmt, const char *name, c
         memcpy(rec + f->offset, value, len);
         return 0;
     }
-    if (!parse_int(value, &u))
+    if (!helper_parse_int(value, &u))
         return fmt_err(err, errlen, "%s: '%s' is not a number", name, value);
     if (f->size > 8)
         return fmt_err(err, errlen, "%s: a %u-byte field takes a string, not a number", name,

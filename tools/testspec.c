@@ -19,17 +19,17 @@ struct ctx {
     char *tp_format;           /* the file's tracepoint_format:, resolved */
 };
 
-static int fail(struct ctx *c, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct ctx *c, unsigned line, const char *fmt, ...)
+int ts_fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
 {
-    int n = snprintf(c->err, c->errlen, "line %u: ", line);
+    int n = snprintf(err, errlen, "line %u: ", line);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < c->errlen)
-        vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
     va_end(ap);
     return -EINVAL;
 }
+#define fail(c, line, ...) ts_fail((c)->err, (c)->errlen, (line), __VA_ARGS__)
 
 /* Every key of map `n` must be one of `allowed` (NULL-terminated). */
 static int check_keys(struct ctx *c, const struct ynode *n, const char *what,

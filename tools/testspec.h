@@ -203,6 +203,9 @@ struct ts_file {
 
 /* Load and check a test file; -EINVAL with "line N: what" in err. */
 int ts_load(const char *path, struct ts_file *f, char *err, size_t errlen);
+/* "line N: " and the message into err; returns -EINVAL (the parsers' errors). */
+int ts_fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void ts_free(struct ts_file *f);
 /* A YAML value as typed fields: a scalar is the whole value, a mapping
  * gives fields by path (nested mappings "a.b", lists "a[0]"). */

@@ -42,19 +42,6 @@ static int scalar(const struct ynode *n, const char *what, char *err, size_t err
     return ev_fail(err, errlen, n->line, "%s must be a value, not %s", what, ytree_kind(n));
 }
 
-/* An integer, negative ones as two's complement. */
-static bool parse_int(const char *s, uint64_t *out)
-{
-    int64_t i;
-    if (helper_parse_u64(s, out))
-        return true;
-    if (helper_parse_i64(s, &i)) {
-        *out = (uint64_t)i;
-        return true;
-    }
-    return false;
-}
-
 static int get_int(const struct ynode *n, const char *what, uint64_t max, uint64_t *out,
                    char *err, size_t errlen)
 {
@@ -156,7 +143,7 @@ static int parse_args(const struct ynode *n, struct ts_event *ev, char *err, siz
         int rc = scalar(v, "event.args item", err, errlen);
         if (rc)
             return rc;
-        if (!parse_int(v->str, &ev->args[i]))
+        if (!helper_parse_int(v->str, &ev->args[i]))
             return ev_fail(err, errlen, v->line, "event.args[%zu]: '%s' is not a number", i,
                            v->str);
     }
@@ -270,7 +257,7 @@ int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t
                          ev->regs[i].name);
     for (size_t i = 0; !rc && i < ev->n_regs; i++) {
         uint64_t x;
-        if (!parse_int(ev->regs[i].value, &x))
+        if (!helper_parse_int(ev->regs[i].value, &x))
             rc = ev_fail(err, errlen, ev->regs[i].line, "event.regs.%s: '%s' is not a number",
                          ev->regs[i].name, ev->regs[i].value);
     }
@@ -389,7 +376,7 @@ int ts_event_build(const struct ts_event *ev, uint32_t prog_type, const char *se
                            ev->n_fields ? "fields:" : "args:");
         for (size_t i = 0; i < ev->n_regs; i++) {
             uint64_t u = 0;
-            parse_int(ev->regs[i].value, &u); /* checked when parsed */
+            helper_parse_int(ev->regs[i].value, &u); /* checked when parsed */
             memcpy(b->ctx + helper_kprobe_reg_offset(ev->regs[i].name), &u, 8);
         }
         b->ctx_size = helper_trace_ctx_size(prog_type);

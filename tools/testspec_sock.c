@@ -75,18 +75,7 @@ struct pctx {
     size_t errlen;
 };
 
-static int fail(struct pctx *c, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(struct pctx *c, unsigned line, const char *fmt, ...)
-{
-    int n = snprintf(c->err, c->errlen, "line %u: ", line);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < c->errlen)
-        vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
+#define fail(c, line, ...) ts_fail((c)->err, (c)->errlen, (line), __VA_ARGS__)
 
 static int keys_in(struct pctx *c, const struct ynode *n, const char *what,
                    const char *const *allowed)

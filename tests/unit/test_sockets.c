@@ -520,6 +520,31 @@ static int sys_bpf(int cmd, union bpf_attr *a)
     return (int)syscall(__NR_bpf, cmd, a, sizeof(*a));
 }
 
+/* Undo a real-kernel scenario's attachments (bit 1: sock_ops on the
+ * cgroup, bit 2: the sk_msg verdict on the map) and remove its cgroup. */
+static void detach_all(unsigned attached, int cg_fd, int ops_fd, int map_fd, int msg_fd,
+                       const char *cg)
+{
+    union bpf_attr a;
+    if (attached & 1) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)cg_fd;
+        a.attach_bpf_fd = (uint32_t)ops_fd;
+        a.attach_type = BPF_CGROUP_SOCK_OPS;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (attached & 2) {
+        memset(&a, 0, sizeof a);
+        a.target_fd = (uint32_t)map_fd;
+        a.attach_bpf_fd = (uint32_t)msg_fd;
+        a.attach_type = BPF_SK_MSG_VERDICT;
+        sys_bpf(BPF_PROG_DETACH, &a);
+    }
+    if (cg_fd >= 0)
+        close(cg_fd);
+    rmdir(cg);
+}
+
 static long tcp_bytes_sent(int fd)
 {
     struct tcp_info ti;
@@ -751,23 +776,7 @@ Test(sock_kernel, redirection_matches_the_kernel, .timeout = 60)
     cr_expect_eq(k.sent[1], -EACCES);
     cr_expect(k.sent[3] == 5 && k.by_tcp[3]);
 cleanup:
-    if (attached & 1) {
-        memset(&a, 0, sizeof a);
-        a.target_fd = (uint32_t)cg_fd;
-        a.attach_bpf_fd = (uint32_t)ops_fd;
-        a.attach_type = BPF_CGROUP_SOCK_OPS;
-        sys_bpf(BPF_PROG_DETACH, &a);
-    }
-    if (attached & 2) {
-        memset(&a, 0, sizeof a);
-        a.target_fd = (uint32_t)map_fd;
-        a.attach_bpf_fd = (uint32_t)msg_fd;
-        a.attach_type = BPF_SK_MSG_VERDICT;
-        sys_bpf(BPF_PROG_DETACH, &a);
-    }
-    if (cg_fd >= 0)
-        close(cg_fd);
-    rmdir(cg);
+    detach_all(attached, cg_fd, ops_fd, map_fd, msg_fd, cg);
     close(fds[0]), close(fds[1]), close(map_fd);
     helper_env_destroy(env);
     vm_object_free(obj);
@@ -962,23 +971,7 @@ Test(sock_kernel, helper_semantics_match_the_kernel, .timeout = 60)
                          (unsigned long long)k.results[i][j]);
     }
 cleanup:
-    if (attached & 1) {
-        memset(&a, 0, sizeof a);
-        a.target_fd = (uint32_t)cg_fd;
-        a.attach_bpf_fd = (uint32_t)ops_fd;
-        a.attach_type = BPF_CGROUP_SOCK_OPS;
-        sys_bpf(BPF_PROG_DETACH, &a);
-    }
-    if (attached & 2) {
-        memset(&a, 0, sizeof a);
-        a.target_fd = (uint32_t)socks;
-        a.attach_bpf_fd = (uint32_t)msg_fd;
-        a.attach_type = BPF_SK_MSG_VERDICT;
-        sys_bpf(BPF_PROG_DETACH, &a);
-    }
-    if (cg_fd >= 0)
-        close(cg_fd);
-    rmdir(cg);
+    detach_all(attached, cg_fd, ops_fd, socks, msg_fd, cg);
     close(fds[0]), close(fds[1]);
 done:
     for (int i = 0; i < 4; i++)
