@@ -565,6 +565,9 @@ struct helper_session_opts {
     bool events;               /* keep each run's ringbuf/perf records in the result */
     bool count_helpers;        /* count helper calls by id (helper_session_helper_counts) */
     bool packet_socket;        /* socket filters: helper_test_run.packet_socket's delivery */
+    /* skb programs: skb->sk's fields over the test run's socket, for every
+     * packet (copied), or NULL */
+    const struct helper_socket *socket;
 };
 
 /* Per-packet inputs. */

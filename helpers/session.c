@@ -63,6 +63,7 @@ struct helper_session {
     uint32_t type;
     bool xdp, is_l2;
     struct helper_session_opts opts;
+    struct helper_socket socket;   /* opts.socket's copy */
     uint8_t *xdp_buf;          /* XDP: frame + frags (skb: cc.pkt.buf) */
     size_t xdp_cap;
     uint8_t *out;              /* a contiguous data_out when it is not in the buffer */
@@ -310,6 +311,9 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
                      "program '%s': sessions run XDP and skb (tc, socket filter, cgroup_skb, "
                      "LWT) programs, not program type %u",
                      prog->info->name, type);
+    if (opts && opts->socket && type == BPF_PROG_TYPE_XDP)
+        return helper_err(err, errlen, -EINVAL, "program '%s': XDP programs have no socket "
+                          "(skb->sk)", prog->info->name);
     if (opts && opts->packet_socket && type != BPF_PROG_TYPE_SOCKET_FILTER)
         return helper_err(err, errlen, -EINVAL, "program '%s': packet-socket delivery is for socket "
                      "filters", prog->info->name);
@@ -323,6 +327,8 @@ int helper_session_create(struct helper_prog *prog, const struct helper_session_
     s->xdp = type == BPF_PROG_TYPE_XDP;
     if (opts)
         s->opts = *opts;
+    if (s->opts.socket) /* the caller's may go away */
+        s->socket = *s->opts.socket;
     /* a packet socket's filter sees the frame from the MAC header */
     s->is_l2 = type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT ||
                s->opts.packet_socket;
@@ -500,7 +506,7 @@ static int setup_skb(struct helper_session *s, const uint8_t *data, size_t len,
         p->data += HELPER_ETH_HLEN;
     p->data_meta = p->data;
     sk->data_ptrs = true;
-    helper_sock_for_skb(&s->cc, NULL);
+    helper_sock_for_skb(&s->cc, s->opts.socket ? &s->socket : NULL);
     sk->ingress_ifindex = meta->ingress_ifindex;
     sk->queue_mapping = meta->rx_queue;
     sk->wire_len = (uint32_t)(p->data_end - p->data);

@@ -74,6 +74,8 @@ static const char replay_help[] =
     "                   HEX\" or \"PACKET perf MAP INDEX HEX\". Records are consumed\n"
     "                   after every packet (as by a live reader), with or without\n"
     "                   this option\n"
+    "  --socket SPEC    skb programs: the socket every packet's skb->sk is, as\n"
+    "                   run --socket takes it (src=10.0.0.53:53,uid=1000,...)\n"
     "  --threads N      N workers, each an emulated CPU (per-CPU maps,\n"
     "                   bpf_get_smp_processor_id); packets go to workers by a\n"
     "                   symmetric 5-tuple hash, so each flow stays on one worker\n"
@@ -115,7 +117,7 @@ static const char replay_help[] =
 
 enum {
     OPT_HELP = 1, OPT_SECTION, OPT_PCAP, OPT_OUT, OPT_OUT_PASS, OPT_OUT_DROP, OPT_OUT_TX,
-    OPT_OUT_REDIRECT, OPT_MAP_IN, OPT_MAP_OUT, OPT_TRACE, OPT_EVENTS, OPT_THREADS, OPT_SHARD,
+    OPT_OUT_REDIRECT, OPT_MAP_IN, OPT_MAP_OUT, OPT_TRACE, OPT_EVENTS, OPT_THREADS, OPT_SHARD, OPT_SOCKET,
     OPT_IFINDEX, OPT_RXQ, OPT_LIMIT, OPT_BUDGET, OPT_JSON, OPT_WINDOW, OPT_JIT, OPT_JIT_HARDEN,
     OPT_INTERP, OPT_COVERAGE, OPT_ANNOTATE, OPT_NO_VERIFY, OPT_PRIV, OPT_FILTER, OPT_FILTER_FILE,
 };
@@ -322,6 +324,7 @@ int cmd_replay(int argc, char **argv)
         {"--map-in", true, OPT_MAP_IN},       {"--map-out", true, OPT_MAP_OUT},
         {"--trace", true, OPT_TRACE},         {"--events", true, OPT_EVENTS},
         {"--threads", true, OPT_THREADS},     {"--shard", true, OPT_SHARD},
+        {"--socket", true, OPT_SOCKET},
         {"--ifindex", true, OPT_IFINDEX},     {"--rx-queue", true, OPT_RXQ},
         {"--limit", true, OPT_LIMIT},         {"--budget", true, OPT_BUDGET},
         {"--json", false, OPT_JSON},          {"--window", true, OPT_WINDOW},
@@ -335,6 +338,7 @@ int cmd_replay(int argc, char **argv)
     struct cli_args a;
     cli_args_init(&a, argc, argv);
     struct replay_opts o = {0};
+    struct helper_socket socket = {0};
     const char *file = NULL, *section = NULL, *map_in = NULL, *map_out = NULL, *val;
     uint64_t threads = 1, budget = 0, v;
     bool json = false, jit = false, harden = false, bad = false, annotate = false;
@@ -374,6 +378,15 @@ int cmd_replay(int argc, char **argv)
         case OPT_MAP_IN: map_in = val; break;
         case OPT_MAP_OUT: map_out = val; break;
         case OPT_TRACE: o.trace = val; break;
+        case OPT_SOCKET: {
+            char e[256];
+            if (helper_socket_parse(&socket, val, e, sizeof e)) {
+                cli_error("--socket", "%s", strncmp(e, "socket: ", 8) ? e : e + 8);
+                return CLI_EXIT_BAD_INPUT;
+            }
+            o.socket = &socket;
+            break;
+        }
         case OPT_EVENTS: o.events = val; break;
         case OPT_JSON: json = true; break;
         case OPT_COVERAGE: coverage = val; break;

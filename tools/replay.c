@@ -814,7 +814,8 @@ int replay_run(struct helper_env *env, struct helper_prog *prog, const struct re
         goto out;
     }
     struct helper_session_opts so = {.events = o->events != NULL, .count_helpers = true,
-                                     .packet_socket = o->packet_socket};
+                                     .packet_socket = o->packet_socket,
+                                     .socket = o->socket};
     for (uint32_t i = 0; i < r.nw; i++) {
         struct rworker *w = &r.w[i];
         w->r = &r;

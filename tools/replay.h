@@ -33,6 +33,7 @@ struct replay_opts {
     bool progress;             /* draw a progress bar on stderr (the caller checks isatty) */
     bool packet_socket;        /* socket filters: frames as a packet socket gets them
                                   (helper_session_opts.packet_socket; classic filters) */
+    const struct helper_socket *socket; /* skb programs: skb->sk's fields, or NULL */
     uint32_t window;           /* reorder window, packets in flight (0: 1024) */
     /* called once, before the first packet, when the capture is converted */
     void (*note)(void *ctx, const char *msg);

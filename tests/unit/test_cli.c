@@ -1102,3 +1102,23 @@ Test(cli, jit_trusted_ctx_load_is_one_instruction)
               "%s", r.out);
     res_free(&r);
 }
+
+/* replay --socket: every packet's skb->sk is the given socket: the DNS
+ * server's filter bound to port 53 keeps 17 of the capture's queries (the
+ * unbound test-run socket keeps 18: one goes to port 5353), for uid 1000 */
+Test(cli, replay_socket)
+{
+    const char *obj = "../corpus/build/sock_filter.o", *cap = "../corpus/build/pcaps/xdp_dns_filter.pcap";
+    struct res r = RUN(NULL, "replay", obj, "--pcap", cap, "--socket", "src=192.0.2.53:53,uid=1000",
+                       "--map-out", "-");
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(strstr(r.out, "  passed 17, dropped 7\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "\"formatted\": {\"key\": 1000, \"value\": 17}"), "%s", r.out);
+    res_free(&r);
+    r = RUN(NULL, "replay", obj, "--pcap", cap);
+    cr_expect(strstr(r.out, "  passed 18, dropped 6\n"), "%s", r.out);
+    res_free(&r);
+    r = RUN(NULL, "replay", obj, "--pcap", cap, "--socket", "state=bogus");
+    EXPECT(r, 2, "", "bpfemu: --socket: bad state 'bogus'\n");
+    res_free(&r);
+}
