@@ -84,6 +84,7 @@ HELPER_FN(get_socket_uid);
 /* helpers/sock_skb.c */
 HELPER_FN(get_socket_cookie);
 HELPER_FN(sk_fullsock);
+HELPER_FN(tcp_sock);
 HELPER_FN(fib_lookup);
 /* sockets: sock_ops, sk_msg, sk_skb (helper_sock.c; prototypes in
  * helper_table_sock.c, which helper_proto() falls back to last) */

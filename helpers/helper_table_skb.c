@@ -46,6 +46,8 @@ static const struct helper_proto protos[] = {
     P(get_socket_cookie, INTEGER, A(CTX),
       TC | T(SOCKET_FILTER) | T(CGROUP_SKB) | T(SK_SKB) | T(SOCK_OPS), false),
     P(sk_fullsock, SOCKET_OR_NULL, A(HELPER_ARG_SOCK_COMMON), TC | T(CGROUP_SKB), false),
+    P(tcp_sock, TCP_SOCK_OR_NULL, A(HELPER_ARG_SOCK_COMMON), TC | T(CGROUP_SKB) | T(SOCK_OPS),
+      false),
     P(fib_lookup, INTEGER, A(CTX, HELPER_ARG_MEM_OUT, HELPER_ARG_SIZE, ANY), TC | T(XDP), true),
 };
 

@@ -144,6 +144,7 @@ enum helper_ret {
     HELPER_RET_MAP_VALUE_OR_NULL,
     HELPER_RET_MEM_OR_NULL,    /* ringbuf_reserve: size from arg 2 */
     HELPER_RET_SOCKET_OR_NULL, /* struct bpf_sock * (bpf_sk_fullsock) */
+    HELPER_RET_TCP_SOCK_OR_NULL, /* struct bpf_tcp_sock * (bpf_tcp_sock) */
 };
 
 struct helper_proto {

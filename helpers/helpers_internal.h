@@ -117,6 +117,7 @@ struct helper_call_ctx {
     /* skb->sk: struct bpf_sock as the program reads it (a read-only
      * region), with what the socket helpers need beyond it */
     struct bpf_sock sk_view;
+    struct bpf_tcp_sock tcp_view; /* bpf_tcp_sock's, for a TCP stream socket */
     bool sk_present;
     uint32_t sk_uid;
     uint64_t sk_cookie;

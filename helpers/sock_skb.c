@@ -289,6 +289,12 @@ void helper_sock_set(struct helper_call_ctx *cc, const struct helper_socket *soc
 {
     struct bpf_sock *v = &cc->sk_view;
     memset(v, 0, sizeof(*v));
+    /* a fresh connection's counters, as the socket world's sock_ops shows
+     * them: the initial window of 10, no ssthresh yet, the default MSS */
+    memset(&cc->tcp_view, 0, sizeof(cc->tcp_view));
+    cc->tcp_view.snd_cwnd = 10;
+    cc->tcp_view.snd_ssthresh = 0x7fffffff;
+    cc->tcp_view.mss_cache = 536;
     cc->sk_present = !sock->none;
     cc->sk_uid = sock->uid;
     cc->sk_cookie = sock->cookie;
@@ -340,8 +346,10 @@ void helper_sock_for_skb(struct helper_call_ctx *cc, const struct helper_socket 
 
 int helper_sock_add_region(struct helper_call_ctx *cc, struct vm_run *run)
 {
-    return vm_run_add_region(run, &cc->sk_view, sizeof(cc->sk_view), VM_REGION_READ, 0,
-                             "socket");
+    int rc = vm_run_add_region(run, &cc->sk_view, sizeof(cc->sk_view), VM_REGION_READ, 0,
+                               "socket");
+    return rc ? rc : vm_run_add_region(run, &cc->tcp_view, sizeof(cc->tcp_view), VM_REGION_READ,
+                                       0, "tcp socket");
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -361,14 +369,34 @@ HELPER_FN(get_socket_cookie)
     return cc->sk_present ? cc->sk_cookie : 0;
 }
 
+/* A socket argument: the run's socket as bpf_sock or as bpf_tcp_sock (one
+ * struct sock in the kernel); else a fault (checked runs of unverified
+ * programs). */
+static bool sock_arg(struct vm_run *run, uint64_t p, const char *helper)
+{
+    struct helper_call_ctx *cc = helper_cc(run);
+    if (cc->sk_present &&
+        (p == (uintptr_t)&cc->sk_view || p == (uintptr_t)&cc->tcp_view))
+        return true;
+    vm_run_fault(run, -EFAULT, "%s: R1 0x%llx is not a socket", helper, (unsigned long long)p);
+    return false;
+}
+
 /* Every socket bpfemu has is a full one (no request or timewait socks). */
 HELPER_FN(sk_fullsock)
 {
-    struct helper_call_ctx *cc = helper_cc(run);
-    if (r1 != (uintptr_t)&cc->sk_view) {
-        vm_run_fault(run, -EFAULT, "bpf_sk_fullsock: R1 0x%llx is not a socket",
-                     (unsigned long long)r1);
+    if (!sock_arg(run, r1, "bpf_sk_fullsock"))
         return 0;
-    }
-    return r1;
+    return (uintptr_t)&helper_cc(run)->sk_view;
+}
+
+/* bpf_tcp_sock: a full socket of protocol TCP and type SOCK_STREAM. */
+HELPER_FN(tcp_sock)
+{
+    if (!sock_arg(run, r1, "bpf_tcp_sock"))
+        return 0;
+    struct helper_call_ctx *cc = helper_cc(run);
+    if (cc->sk_view.protocol != IPPROTO_TCP || cc->sk_view.type != SOCK_STREAM)
+        return 0;
+    return (uintptr_t)&cc->tcp_view;
 }

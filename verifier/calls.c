@@ -111,7 +111,7 @@ static int check_reg_type(struct venv *env, uint32_t regno, const struct compat 
                               v_type_str(c->types[i]));
     /* the kernel's lists have types bpfemu does not model */
     const char *more = c == &mem_types                        ? ", buf, trusted_ptr_"
-                       : c->types[0] == PTR_TO_SOCK_COMMON ? ", tcp_sock, xdp_sock"
+                       : c->types[0] == PTR_TO_SOCK_COMMON ? ", xdp_sock"
                                                               : "";
     snprintf(list + p, sizeof(list) - (p < sizeof(list) ? p : sizeof(list) - 1), "%s", more);
     return v_err(env, -EACCES, "R%u type=%s expected=%s\n", regno, v_type_str(r->type), list);
@@ -203,8 +203,8 @@ static int check_func_arg(struct venv *env, uint32_t arg, enum helper_arg kind,
                                ringbuf = {{PTR_TO_MEM | MEM_RINGBUF}, 1},
                                func = {{PTR_TO_FUNC}, 1}, stack = {{PTR_TO_STACK}, 1},
                                scalar = {{SCALAR_VALUE}, 1};
-    /* the kernel's list ends with two types bpfemu has no sockets for */
-    static const struct compat sock = {{PTR_TO_SOCK_COMMON, PTR_TO_SOCKET}, 2};
+    /* the kernel's list ends with xdp_sock, which bpfemu has no sockets for */
+    static const struct compat sock = {{PTR_TO_SOCK_COMMON, PTR_TO_SOCKET, PTR_TO_TCP_SOCK}, 3};
     const struct compat *c = NULL;
     bool maybe_null = false;
     /* a socket map's value argument is a socket (ARG_PTR_TO_BTF_ID_SOCK_COMMON),
@@ -485,10 +485,13 @@ int v_check_helper_call(struct venv *env, const struct bpf_insn *insn)
         break;
     }
     case HELPER_RET_SOCKET_OR_NULL:
-        r0->type = PTR_TO_SOCKET;
+    case HELPER_RET_TCP_SOCK_OR_NULL: {
+        uint32_t t = ret == HELPER_RET_SOCKET_OR_NULL ? PTR_TO_SOCKET : PTR_TO_TCP_SOCK;
+        r0->type = t;
         v_mark_reg_known_zero(r0);
-        r0->type = PTR_TO_SOCKET | PTR_MAYBE_NULL;
+        r0->type = t | PTR_MAYBE_NULL;
         break;
+    }
     case HELPER_RET_MEM_OR_NULL:
         r0->type = PTR_TO_MEM;
         v_mark_reg_known_zero(r0);

@@ -105,7 +105,8 @@ static bool reg_not_null(const struct vreg *r)
         return false;
     uint32_t t = base_type(r->type);
     return t == PTR_TO_MAP_VALUE || t == PTR_TO_MAP_KEY || t == PTR_TO_MEM ||
-           t == CONST_PTR_TO_MAP || t == PTR_TO_SOCK_COMMON || t == PTR_TO_SOCKET;
+           t == CONST_PTR_TO_MAP || t == PTR_TO_SOCK_COMMON || t == PTR_TO_SOCKET ||
+           t == PTR_TO_TCP_SOCK;
 }
 
 static int pkt_ptr_branch_taken(const struct vreg *dst, const struct vreg *src, uint8_t op)

@@ -152,12 +152,14 @@ const char *v_type_str(uint32_t type)
         [PTR_TO_PACKET] = "pkt",    [PTR_TO_PACKET_END] = "pkt_end",
         [PTR_TO_MEM] = "mem",       [PTR_TO_FUNC] = "func",
         [PTR_TO_SOCK_COMMON] = "sock_common", [PTR_TO_SOCKET] = "sock",
+        [PTR_TO_TCP_SOCK] = "tcp_sock",
     };
     static const char *const with_null[V_TYPE_COUNT] = {
         [PTR_TO_MAP_VALUE] = "map_value_or_null", [PTR_TO_MEM] = "mem_or_null",
         [PTR_TO_STACK] = "fp_or_null",            [PTR_TO_MAP_KEY] = "map_key_or_null",
         [PTR_TO_CTX] = "ctx_or_null",             [CONST_PTR_TO_MAP] = "map_ptr_or_null",
         [PTR_TO_SOCK_COMMON] = "sock_common_or_null", [PTR_TO_SOCKET] = "sock_or_null",
+        [PTR_TO_TCP_SOCK] = "tcp_sock_or_null",
     };
     uint32_t b = base_type(type);
     if (b >= V_TYPE_COUNT)

@@ -16,6 +16,7 @@ static bool is_spillable(uint32_t type)
     case PTR_TO_MAP_VALUE: case PTR_TO_STACK: case PTR_TO_CTX: case PTR_TO_PACKET:
     case PTR_TO_PACKET_META: case PTR_TO_PACKET_END: case CONST_PTR_TO_MAP: case PTR_TO_MEM:
     case PTR_TO_FUNC: case PTR_TO_MAP_KEY: case PTR_TO_SOCK_COMMON: case PTR_TO_SOCKET:
+    case PTR_TO_TCP_SOCK:
         return true;
     default:
         return false;
@@ -84,6 +85,7 @@ static int check_ptr_alignment(struct venv *env, const struct vreg *r, int off, 
     case PTR_TO_STACK: desc = "stack "; strict = true; break;
     case PTR_TO_SOCK_COMMON: desc = "sock_common "; break;
     case PTR_TO_SOCKET: desc = "sock "; break;
+    case PTR_TO_TCP_SOCK: desc = "tcp_sock "; break;
     default: break;
     }
     if (!strict || size == 1)
@@ -754,7 +756,8 @@ int v_check_mem_access(struct venv *env, uint32_t insn_idx, uint32_t regno, int 
             return rc;
         if (t == V_READ && value_regno >= 0)
             v_mark_reg_unknown(env, &regs[value_regno]);
-    } else if (r->type == PTR_TO_SOCK_COMMON || r->type == PTR_TO_SOCKET) {
+    } else if (r->type == PTR_TO_SOCK_COMMON || r->type == PTR_TO_SOCKET ||
+               r->type == PTR_TO_TCP_SOCK) {
         if (t == V_WRITE)
             return v_err(env, -EACCES, "R%u cannot write into %s\n", regno, v_type_str(r->type));
         if ((rc = v_check_sock_access(env, regno, off, size)))
@@ -841,7 +844,8 @@ int v_check_helper_mem_access(struct venv *env, uint32_t regno, int access_size,
 static bool atomic_ptr_type_ok(const struct vreg *r)
 {
     return r->type != PTR_TO_CTX && r->type != PTR_TO_PACKET && r->type != PTR_TO_PACKET_META &&
-           r->type != PTR_TO_PACKET_END;
+           r->type != PTR_TO_PACKET_END && r->type != PTR_TO_SOCK_COMMON &&
+           r->type != PTR_TO_SOCKET && r->type != PTR_TO_TCP_SOCK;
 }
 
 static int check_atomic_rmw(struct venv *env, const struct bpf_insn *insn)

@@ -1,6 +1,7 @@
 /* verifier/sock.c - loads through socket pointers (the kernel's
  * check_sock_access): which struct bpf_sock fields a sock_common pointer
- * (__sk_buff->sk) and a full socket (bpf_sk_fullsock's) may read, at which
+ * (__sk_buff->sk), a full socket (bpf_sk_fullsock's) and a TCP socket
+ * (bpf_tcp_sock's, struct bpf_tcp_sock) may read, at which
  * sizes (bpf_sock_common_is_valid_access, bpf_sock_is_valid_access in
  * net/core/filter.c). Stores are refused before this is asked. */
 #include "verifier/verifier_int.h"
@@ -50,10 +51,31 @@ static bool sock_common_valid(int off, int size)
     return sock_valid(off, size);
 }
 
+/* bpf_tcp_sock_is_valid_access: u32 fields up to icsk_retransmits, the two
+ * byte counters u64 */
+static bool tcp_sock_valid(int off, int size)
+{
+    int end = (int)(offsetof(struct bpf_tcp_sock, icsk_retransmits) + sizeof(uint32_t));
+    if (off < 0 || off >= end || off % size)
+        return false;
+    if (off == (int)offsetof(struct bpf_tcp_sock, bytes_received) ||
+        off == (int)offsetof(struct bpf_tcp_sock, bytes_acked))
+        return size == 8;
+    return size == 4;
+}
+
 int v_check_sock_access(struct venv *env, uint32_t regno, int off, int size)
 {
     const struct vreg *r = &v_cur_regs(env)[regno];
-    bool ok = r->type == PTR_TO_SOCKET ? sock_valid(off, size) : sock_common_valid(off, size);
+    bool ok = r->type == PTR_TO_SOCKET     ? sock_valid(off, size)
+              : r->type == PTR_TO_TCP_SOCK ? tcp_sock_valid(off, size)
+                                           : sock_common_valid(off, size);
+    /* the upper halves of the two u64 counters pass the kernel's access
+     * check as u32 fields, then have no conversion: it fails the load */
+    if (ok && r->type == PTR_TO_TCP_SOCK &&
+        (off == (int)offsetof(struct bpf_tcp_sock, bytes_received) + 4 ||
+         off == (int)offsetof(struct bpf_tcp_sock, bytes_acked) + 4))
+        return v_err(env, -EFAULT, "verifier bug: error during ctx access conversion (0)\n");
     if (!ok)
         return v_err(env, -EACCES, "R%u invalid %s access off=%d size=%d\n", regno,
                      v_type_str(r->type), off, size);

@@ -98,6 +98,7 @@ enum vtype {
     PTR_TO_FUNC,
     PTR_TO_SOCK_COMMON,      /* __sk_buff->sk: struct bpf_sock, common fields */
     PTR_TO_SOCKET,           /* a full socket (bpf_sk_fullsock): all of bpf_sock */
+    PTR_TO_TCP_SOCK,         /* bpf_tcp_sock's: struct bpf_tcp_sock */
     V_TYPE_COUNT,
 };
 #define V_BASE_MASK 0xff

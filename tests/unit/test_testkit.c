@@ -430,3 +430,20 @@ Test(testkit, socket_of_an_skb)
     cr_expect_str_eq(bpfemu_test_error(t), "socket: bad state 'sideways'");
     bpfemu_test_close(t);
 }
+
+/* bpf_tcp_sock: a TCP stream socket's counters (a fresh connection's
+ * window of 10), NULL for any other socket, as the kernel's test run's
+ * (protocol 0) */
+Test(testkit, tcp_sock_of_an_skb)
+{
+    bpfemu_test *t = open_ok("yaml/build/tcp_sock.o", NULL);
+    OK(t, bpfemu_test_packet(t, "eth / ipv4 / tcp"));
+    cr_expect_eq(bpfemu_test_exec(t), 0xff, "%s", bpfemu_test_error(t));
+    OK(t, bpfemu_test_socket(t, "type=stream,protocol=tcp,state=established"));
+    cr_expect_eq(bpfemu_test_exec(t), 10, "%s", bpfemu_test_error(t));
+    OK(t, bpfemu_test_socket(t, "type=dgram,protocol=udp"));
+    cr_expect_eq(bpfemu_test_exec(t), 0xff, "%s", bpfemu_test_error(t));
+    OK(t, bpfemu_test_socket(t, "none"));
+    cr_expect_eq(bpfemu_test_exec(t), 0xfe, "%s", bpfemu_test_error(t));
+    bpfemu_test_close(t);
+}

@@ -27,7 +27,8 @@ struct {
  * protocol << 16 | state << 24 (sk_msg), 13 bits for sk_msg_md's address
  * fields agreeing with the socket's (1 remote port, 2 local port,
  * 4 remote IPv4, 8 local IPv4), 14 bpf_sock_ops->sk's family | state << 8 at
- * ACTIVE_ESTABLISHED_CB (0xff: NULL) */
+ * ACTIVE_ESTABLISHED_CB (0xff: NULL), 15 bpf_tcp_sock(skops->sk)'s snd_cwnd |
+ * (snd_ssthresh == TCP_INFINITE_SSTHRESH) << 16 there (0xff: NULL) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 16);
@@ -58,6 +59,9 @@ int ops(struct bpf_sock_ops *skops)
 			struct bpf_sock *sk = skops->sk;
 
 			put(14, sk ? sk->family | sk->state << 8 : 0xff);
+			struct bpf_tcp_sock *tp = sk ? bpf_tcp_sock(sk) : 0;
+
+			put(15, tp ? tp->snd_cwnd | (tp->snd_ssthresh == 0x7fffffff) << 16 : 0xff);
 		}
 		break;
 	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
