@@ -207,6 +207,9 @@ static uint64_t field_value(struct helper_call_ctx *cc, uint32_t base, unsigned 
 static int read_field(struct helper_call_ctx *cc, uint32_t off, unsigned size, uint64_t *value,
                       const char **why)
 {
+    /* the socket's fields (skb->sk, cgroup_skb's family .. local_port) */
+    if (off == SKB_OFF(sk) || (off >= SKB_OFF(family) && off < SKB_END(local_port)))
+        helper_sock_ready(cc);
     const struct helper_skb *s = &cc->skb;
     if (IN(off, cb)) {
         uint64_t v = 0;

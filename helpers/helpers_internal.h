@@ -121,6 +121,10 @@ struct helper_call_ctx {
     bool sk_present;
     uint32_t sk_uid;
     uint64_t sk_cookie;
+    /* skb runs fill the above on first use (helper_sock_ready): the socket
+     * the caller gave, else the test run's; most programs never ask */
+    bool sk_pending;
+    const struct helper_socket *sk_given;
     uint8_t cb_key[512];       /* for_each_map_elem's key (a read-only region) */
     /* redirect target chosen by bpf_redirect / bpf_redirect_map */
     uint32_t redirect_ifindex;
@@ -200,9 +204,16 @@ void helper_sock_set(struct helper_call_ctx *cc, const struct helper_socket *soc
 /* bpf_get_socket_cookie of a socket-world run (helpers/helper_sock.c): the
  * cookie of the socket it runs for; faults unless ctx is the context. */
 uint64_t helper_sock_event_cookie(struct vm_run *run, uint64_t ctx);
-/* The same with `given`, or the test run's dummy socket built from the
- * family and addresses cc->skb already holds when given is NULL. */
+/* The same with `given` (borrowed: it must live through the run), or the
+ * test run's dummy socket built from the family and addresses cc->skb
+ * holds when given is NULL; done by helper_sock_ready, on the first use. */
 void helper_sock_for_skb(struct helper_call_ctx *cc, const struct helper_socket *given);
+void helper_sock_fill(struct helper_call_ctx *cc);
+static inline void helper_sock_ready(struct helper_call_ctx *cc)
+{
+    if (cc->sk_pending)
+        helper_sock_fill(cc);
+}
 int helper_sock_add_region(struct helper_call_ctx *cc, struct vm_run *run);
 
 /* ld_abs / ld_ind of socket filters and tc programs (vm_ld_pkt_fn,

@@ -288,6 +288,7 @@ int helper_socket_parse(struct helper_socket *s, const char *spec, char *err, si
 void helper_sock_set(struct helper_call_ctx *cc, const struct helper_socket *sock)
 {
     struct bpf_sock *v = &cc->sk_view;
+    cc->sk_pending = false;
     memset(v, 0, sizeof(*v));
     /* a fresh connection's counters, as the socket world's sock_ops shows
      * them: the initial window of 10, no ssthresh yet, the default MSS */
@@ -333,14 +334,20 @@ void helper_sock_set(struct helper_call_ctx *cc, const struct helper_socket *soc
 
 void helper_sock_for_skb(struct helper_call_ctx *cc, const struct helper_socket *given)
 {
+    cc->sk_given = given;
+    cc->sk_pending = true;
+}
+
+void helper_sock_fill(struct helper_call_ctx *cc)
+{
     struct helper_socket sock;
     const struct helper_skb *s = &cc->skb;
     bool v6 = s->family == AF_INET6;
     helper_socket_test_run_default(&sock, s->family,
                                    v6 ? (const uint8_t *)s->local_ip6 : (const uint8_t *)&s->local_ip4,
                                    v6 ? (const uint8_t *)s->remote_ip6 : (const uint8_t *)&s->remote_ip4);
-    if (given)
-        helper_socket_overlay(&sock, given);
+    if (cc->sk_given)
+        helper_socket_overlay(&sock, cc->sk_given);
     helper_sock_set(cc, &sock);
 }
 
@@ -357,6 +364,7 @@ int helper_sock_add_region(struct helper_call_ctx *cc, struct vm_run *run)
 HELPER_FN(get_socket_uid)
 {
     struct helper_call_ctx *cc = helper_cc(run);
+    helper_sock_ready(cc);
     return cc->sk_present ? cc->sk_uid : OVERFLOW_UID;
 }
 
@@ -366,6 +374,7 @@ HELPER_FN(get_socket_cookie)
     /* sock_ops and sk_skb programs run on a socket of the socket world */
     if (cc->prog_type == BPF_PROG_TYPE_SOCK_OPS || cc->prog_type == BPF_PROG_TYPE_SK_SKB)
         return helper_sock_event_cookie(run, r1);
+    helper_sock_ready(cc);
     return cc->sk_present ? cc->sk_cookie : 0;
 }
 
@@ -375,6 +384,7 @@ HELPER_FN(get_socket_cookie)
 static bool sock_arg(struct vm_run *run, uint64_t p, const char *helper)
 {
     struct helper_call_ctx *cc = helper_cc(run);
+    helper_sock_ready(cc);
     if (cc->sk_present &&
         (p == (uintptr_t)&cc->sk_view || p == (uintptr_t)&cc->tcp_view))
         return true;

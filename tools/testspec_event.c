@@ -22,24 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ev_fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int ev_fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
-{
-    int n = snprintf(err, errlen, "line %u: ", line);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
 static int scalar(const struct ynode *n, const char *what, char *err, size_t errlen)
 {
     if (n->type == Y_SCALAR)
         return 0;
-    return ev_fail(err, errlen, n->line, "%s must be a value, not %s", what, ytree_kind(n));
+    return ts_fail(err, errlen, n->line, "%s must be a value, not %s", what, ytree_kind(n));
 }
 
 static int get_int(const struct ynode *n, const char *what, uint64_t max, uint64_t *out,
@@ -49,7 +36,7 @@ static int get_int(const struct ynode *n, const char *what, uint64_t max, uint64
     if (rc)
         return rc;
     if (!helper_parse_u64(n->str, out) || *out > max)
-        return ev_fail(err, errlen, n->line, "%s: '%s' is not a number from 0 to %llu", what,
+        return ts_fail(err, errlen, n->line, "%s: '%s' is not a number from 0 to %llu", what,
                        n->str, (unsigned long long)max);
     return 0;
 }
@@ -58,7 +45,7 @@ static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, siz
 {
     static const char *const keys[] = {"pid", "tgid", "uid", "gid", "comm", "ptr", "cgroup_id"};
     if (n->type != Y_MAP)
-        return ev_fail(err, errlen, n->line, "event.task must be a mapping, not %s",
+        return ts_fail(err, errlen, n->line, "event.task must be a mapping, not %s",
                        ytree_kind(n));
     ev->has_task = true;
     bool tgid_given = false;
@@ -73,7 +60,7 @@ static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, siz
             if ((rc = scalar(v, what, err, errlen)))
                 return rc;
             if (strlen(v->str) > 15)
-                return ev_fail(err, errlen, v->line,
+                return ts_fail(err, errlen, v->line,
                                "event.task.comm: '%s' is longer than 15 characters (TASK_COMM_LEN "
                                "16)", v->str);
             snprintf(ev->task.comm, sizeof ev->task.comm, "%s", v->str);
@@ -89,7 +76,7 @@ static int parse_task(const struct ynode *n, struct ts_event *ev, char *err, siz
         while (j < 4 && strcmp(k, keys[j]))
             j++;
         if (j == 4)
-            return ev_fail(err, errlen, n->keys[i]->line,
+            return ts_fail(err, errlen, n->keys[i]->line,
                            "event.task: unknown key '%s' (pid, tgid, uid, gid, comm, ptr, "
                            "cgroup_id)", k);
         if ((rc = get_int(v, what, UINT32_MAX, &u, err, errlen)))
@@ -108,11 +95,11 @@ static int parse_kv(const struct ynode *n, const char *what, struct ts_event_kv 
                     char *err, size_t errlen)
 {
     if (n->type != Y_MAP)
-        return ev_fail(err, errlen, n->line, "event.%s must be a mapping, not %s", what,
+        return ts_fail(err, errlen, n->line, "event.%s must be a mapping, not %s", what,
                        ytree_kind(n));
     *out = calloc(n->n + 1, sizeof **out);
     if (!*out)
-        return ev_fail(err, errlen, n->line, "out of memory");
+        return ts_fail(err, errlen, n->line, "out of memory");
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *v = n->items[i];
         char w[96];
@@ -124,7 +111,7 @@ static int parse_kv(const struct ynode *n, const char *what, struct ts_event_kv 
         kv->line = n->keys[i]->line;
         kv->quoted = v->quoted;
         if (!(kv->name = strdup(n->keys[i]->str)) || !(kv->value = strdup(v->str)))
-            return ev_fail(err, errlen, v->line, "out of memory");
+            return ts_fail(err, errlen, v->line, "out of memory");
     }
     return 0;
 }
@@ -132,9 +119,9 @@ static int parse_kv(const struct ynode *n, const char *what, struct ts_event_kv 
 static int parse_args(const struct ynode *n, struct ts_event *ev, char *err, size_t errlen)
 {
     if (n->type != Y_SEQ)
-        return ev_fail(err, errlen, n->line, "event.args must be a list, not %s", ytree_kind(n));
+        return ts_fail(err, errlen, n->line, "event.args must be a list, not %s", ytree_kind(n));
     if (n->n > HELPER_RAW_TP_ARGS)
-        return ev_fail(err, errlen, n->line, "event.args: %zu arguments, a raw tracepoint has at "
+        return ts_fail(err, errlen, n->line, "event.args: %zu arguments, a raw tracepoint has at "
                        "most %u", n->n, HELPER_RAW_TP_ARGS);
     ev->has_args = true;
     ev->args_line = n->line;
@@ -144,7 +131,7 @@ static int parse_args(const struct ynode *n, struct ts_event *ev, char *err, siz
         if (rc)
             return rc;
         if (!helper_parse_int(v->str, &ev->args[i]))
-            return ev_fail(err, errlen, v->line, "event.args[%zu]: '%s' is not a number", i,
+            return ts_fail(err, errlen, v->line, "event.args[%zu]: '%s' is not a number", i,
                            v->str);
     }
     ev->n_args = n->n;
@@ -156,17 +143,17 @@ static int parse_args(const struct ynode *n, struct ts_event *ev, char *err, siz
 static int parse_memory(const struct ynode *n, struct ts_event *ev, char *err, size_t errlen)
 {
     if (n->type != Y_MAP)
-        return ev_fail(err, errlen, n->line, "event.memory must be a mapping of addresses, not %s",
+        return ts_fail(err, errlen, n->line, "event.memory must be a mapping of addresses, not %s",
                        ytree_kind(n));
     ev->mem = calloc(n->n + 1, sizeof *ev->mem);
     if (!ev->mem)
-        return ev_fail(err, errlen, n->line, "out of memory");
+        return ts_fail(err, errlen, n->line, "out of memory");
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *k = n->keys[i], *v = n->items[i];
         struct ts_event_mem *m = &ev->mem[ev->n_mem++];
         m->line = k->line;
         if (!helper_parse_u64(k->str, &m->addr))
-            return ev_fail(err, errlen, k->line, "event.memory: '%s' is not an address", k->str);
+            return ts_fail(err, errlen, k->line, "event.memory: '%s' is not an address", k->str);
         const char *text = NULL, *hex = NULL;
         if (v->type == Y_SCALAR) {
             text = v->str;
@@ -177,26 +164,26 @@ static int parse_memory(const struct ynode *n, struct ts_event *ev, char *err, s
                    v->items[0]->type == Y_SCALAR) {
             text = v->items[0]->str;
         } else {
-            return ev_fail(err, errlen, v->line,
+            return ts_fail(err, errlen, v->line,
                            "event.memory.%s: a string, {string: TEXT} or {hex: BYTES}", k->str);
         }
         if (hex) {
             if (helper_parse_hex(hex, &m->bytes, &m->len) || !m->len)
-                return ev_fail(err, errlen, v->line, "event.memory.%s: '%s' is not hex bytes",
+                return ts_fail(err, errlen, v->line, "event.memory.%s: '%s' is not hex bytes",
                                k->str, hex);
         } else {
             m->len = strlen(text) + 1;
             if (!(m->bytes = malloc(m->len)))
-                return ev_fail(err, errlen, v->line, "out of memory");
+                return ts_fail(err, errlen, v->line, "out of memory");
             memcpy(m->bytes, text, m->len);
         }
         if (m->addr + m->len < m->addr)
-            return ev_fail(err, errlen, k->line, "event.memory.%s: wraps around the address space",
+            return ts_fail(err, errlen, k->line, "event.memory.%s: wraps around the address space",
                            k->str);
         for (size_t j = 0; j + 1 < ev->n_mem; j++) {
             const struct ts_event_mem *o = &ev->mem[j];
             if (m->addr < o->addr + o->len && o->addr < m->addr + m->len)
-                return ev_fail(err, errlen, k->line,
+                return ts_fail(err, errlen, k->line,
                                "event.memory.%s overlaps the memory given on line %u", k->str,
                                o->line);
         }
@@ -211,13 +198,13 @@ int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t
     memset(ev, 0, sizeof *ev);
     ev->line = n->line;
     if (n->type != Y_MAP)
-        return ev_fail(err, errlen, n->line, "event must be a mapping, not %s", ytree_kind(n));
+        return ts_fail(err, errlen, n->line, "event must be a mapping, not %s", ytree_kind(n));
     for (size_t i = 0; i < n->n; i++) {
         const char *const *k = keys;
         while (*k && strcmp(*k, n->keys[i]->str))
             k++;
         if (!*k)
-            return ev_fail(err, errlen, n->keys[i]->line,
+            return ts_fail(err, errlen, n->keys[i]->line,
                            "event: unknown key '%s' (task, fields, regs, args, memory, time_ns, "
                            "cpu, cookie)", n->keys[i]->str);
     }
@@ -225,7 +212,7 @@ int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t
     int rc = 0;
     int kinds = !!ytree_get(n, "fields") + !!ytree_get(n, "regs") + !!ytree_get(n, "args");
     if (kinds > 1)
-        return ev_fail(err, errlen, n->line,
+        return ts_fail(err, errlen, n->line,
                        "event: fields (tracepoint), regs (kprobe) or args (raw tracepoint), "
                        "one of them");
     if ((v = ytree_get(n, "task")))
@@ -251,14 +238,14 @@ int ts_event_parse(const struct ynode *n, struct ts_event *ev, char *err, size_t
         ev->cpu = (uint32_t)u;
     for (size_t i = 0; !rc && i < ev->n_regs; i++)
         if (helper_kprobe_reg_offset(ev->regs[i].name) < 0)
-            rc = ev_fail(err, errlen, ev->regs[i].line,
+            rc = ts_fail(err, errlen, ev->regs[i].line,
                          "event.regs: unknown register '%s' (x86-64 pt_regs: di, si, dx, cx, r8, "
                          "r9, ax, ip, sp..., rdi..., parm1..parm6, ret)",
                          ev->regs[i].name);
     for (size_t i = 0; !rc && i < ev->n_regs; i++) {
         uint64_t x;
         if (!helper_parse_int(ev->regs[i].value, &x))
-            rc = ev_fail(err, errlen, ev->regs[i].line, "event.regs.%s: '%s' is not a number",
+            rc = ts_fail(err, errlen, ev->regs[i].line, "event.regs.%s: '%s' is not a number",
                          ev->regs[i].name, ev->regs[i].value);
     }
     if (rc)
@@ -308,11 +295,11 @@ static int build_tracepoint(const struct ts_event *ev, const char *section, cons
     else if (tp)
         rc = helper_tp_format_host(tp, &fmt, e, sizeof e);
     else
-        return ev_fail(err, errlen, ev->line,
+        return ts_fail(err, errlen, ev->line,
                        "event: section '%s' names no tracepoint (tracepoint/CATEGORY/NAME): give "
                        "its format with tracepoint_format: PATH", section);
     if (rc)
-        return ev_fail(err, errlen, ev->line, "event: %s", e);
+        return ts_fail(err, errlen, ev->line, "event: %s", e);
     const char *name = tp ? tp : fmt.name;
     size_t dyn = fmt.size > 8 ? fmt.size : 8; /* where __data_loc strings go */
     for (size_t i = 0; !rc && i < ev->n_fields; i++) {
@@ -323,14 +310,14 @@ static int build_tracepoint(const struct ts_event *ev, const char *section, cons
             for (size_t j = 0; j < fmt.n; j++)
                 if (!fmt.fields[j].common)
                     helper_sb_printf(&known, "%s%s", known.len ? ", " : "", fmt.fields[j].name);
-            rc = ev_fail(err, errlen, kv->line, "event.fields: unknown field '%s' of %s (its "
+            rc = ts_fail(err, errlen, kv->line, "event.fields: unknown field '%s' of %s (its "
                          "fields: %s)", kv->name, name, helper_sb_str(&known));
             helper_sb_free(&known);
         } else {
             char fe[256];
             if (helper_tp_record_set(&fmt, kv->name, kv->value, kv->quoted, b->ctx, &dyn, fe,
                                      sizeof fe))
-                rc = ev_fail(err, errlen, kv->line, "event.fields.%s", fe);
+                rc = ts_fail(err, errlen, kv->line, "event.fields.%s", fe);
         }
     }
     /* the header as the kernel fills it: the event id and the task's pid */
@@ -359,19 +346,19 @@ int ts_event_build(const struct ts_event *ev, uint32_t prog_type, const char *se
     memset(b, 0, sizeof *b);
     const char *tname = helper_trace_type_name(prog_type);
     if (!tname)
-        return ev_fail(err, errlen, ev->line,
+        return ts_fail(err, errlen, ev->line,
                        "event: section '%s' is not a kprobe, tracepoint or raw tracepoint "
                        "program: it runs on packets", section);
     int rc = 0;
     if (prog_type == BPF_PROG_TYPE_TRACEPOINT) {
         if (ev->n_regs || ev->has_args)
-            return ev_fail(err, errlen, ev->n_regs ? ev->regs_line : ev->args_line,
+            return ts_fail(err, errlen, ev->n_regs ? ev->regs_line : ev->args_line,
                            "event: a tracepoint program takes fields:, not %s",
                            ev->n_regs ? "regs:" : "args:");
         rc = build_tracepoint(ev, section, tp_format, b, err, errlen);
     } else if (prog_type == BPF_PROG_TYPE_KPROBE) {
         if (ev->n_fields || ev->has_args)
-            return ev_fail(err, errlen, ev->n_fields ? ev->fields_line : ev->args_line,
+            return ts_fail(err, errlen, ev->n_fields ? ev->fields_line : ev->args_line,
                            "event: a kprobe program takes regs:, not %s",
                            ev->n_fields ? "fields:" : "args:");
         for (size_t i = 0; i < ev->n_regs; i++) {
@@ -382,7 +369,7 @@ int ts_event_build(const struct ts_event *ev, uint32_t prog_type, const char *se
         b->ctx_size = helper_trace_ctx_size(prog_type);
     } else {
         if (ev->n_fields || ev->n_regs)
-            return ev_fail(err, errlen, ev->n_fields ? ev->fields_line : ev->regs_line,
+            return ts_fail(err, errlen, ev->n_fields ? ev->fields_line : ev->regs_line,
                            "event: a raw tracepoint program takes args:, not %s",
                            ev->n_fields ? "fields:" : "regs:");
         memcpy(b->ctx, ev->args, ev->n_args * 8);
@@ -391,7 +378,7 @@ int ts_event_build(const struct ts_event *ev, uint32_t prog_type, const char *se
     if (rc)
         return rc;
     if (ev->n_mem > TS_EVENT_MAX_MEM)
-        return ev_fail(err, errlen, ev->line, "event.memory: at most %u regions",
+        return ts_fail(err, errlen, ev->line, "event.memory: at most %u regions",
                        TS_EVENT_MAX_MEM);
     for (size_t i = 0; i < ev->n_mem; i++)
         b->mem[i] = (struct helper_trace_mem){ev->mem[i].addr, ev->mem[i].bytes, ev->mem[i].len};

@@ -129,13 +129,7 @@ int v_callback_check_ret(struct venv *env, const struct vframe *callee)
     if (r0->smin >= 0 && r0->smax <= 1)
         return 0;
     char what[96];
-    size_t p = 0;
-    if (r0->smin > INT64_MIN)
-        p += (size_t)snprintf(what + p, sizeof(what) - p, " smin=%lld", (long long)r0->smin);
-    if (r0->smax < INT64_MAX)
-        p += (size_t)snprintf(what + p, sizeof(what) - p, " smax=%lld", (long long)r0->smax);
-    if (!p)
-        snprintf(what, sizeof(what), " unknown scalar value");
+    v_r0_bounds_str(r0, what, sizeof what);
     return v_err(env, -EINVAL, "At callback return the register R0 has%s should have been in [0, 1]\n",
                  what);
 }

@@ -147,13 +147,7 @@ static int check_return_code(struct venv *env)
         return rc;
     if (r0->smin < lo || r0->smax > hi) {
         char what[96];
-        size_t p = 0;
-        if (r0->smin > INT64_MIN)
-            p += (size_t)snprintf(what + p, sizeof(what) - p, " smin=%lld", (long long)r0->smin);
-        if (r0->smax < INT64_MAX)
-            p += (size_t)snprintf(what + p, sizeof(what) - p, " smax=%lld", (long long)r0->smax);
-        if (!p)
-            snprintf(what, sizeof(what), " unknown scalar value");
+        v_r0_bounds_str(r0, what, sizeof what);
         return v_err(env, -EINVAL,
                      "At program exit the register R0 has%s should have been in [%d, %d]\n", what,
                      lo, hi);

@@ -141,6 +141,17 @@ static int unum(char *b, size_t n, uint64_t v)
     return snprintf(b, n, "0x%llx", (unsigned long long)v);
 }
 
+void v_r0_bounds_str(const struct vreg *r, char *what, size_t n)
+{
+    size_t p = 0;
+    if (r->smin > INT64_MIN)
+        p += (size_t)snprintf(what + p, n - p, " smin=%lld", (long long)r->smin);
+    if (r->smax < INT64_MAX && p < n)
+        p += (size_t)snprintf(what + p, n - p, " smax=%lld", (long long)r->smax);
+    if (!p)
+        snprintf(what, n, " unknown scalar value");
+}
+
 const char *v_type_str(uint32_t type)
 {
     /* every combination the verifier produces, spelled as reg_type_str */

@@ -316,6 +316,9 @@ void v_print_insn(struct venv *env, uint32_t idx);
 /* A register's text as the log prints it ("scalar(umin=3)", "fp-8", "7"). */
 void v_reg_str(const struct venv *env, const struct vreg *r, char *buf, size_t n);
 const char *v_type_str(uint32_t type);
+/* " smin=A smax=B" (the finite ones) or " unknown scalar value": how the
+ * return-range errors describe R0 */
+void v_r0_bounds_str(const struct vreg *r, char *what, size_t n);
 /* An error: fills result.error (first call per verification only), logs it. */
 int v_err(struct venv *env, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void v_mark_reg_scratched(struct venv *env, uint32_t regno);

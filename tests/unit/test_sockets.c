@@ -10,6 +10,8 @@
  * Runs with cwd = tests/ ($BPFEMU, default ../build/bpfemu). */
 #include <criterion/criterion.h>
 
+#include "tests/unit/cli_run.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -184,95 +186,19 @@ Test(sock_world, redirect_to_the_peer_and_close)
 
 /* ------------------------------------------------------------- the CLI */
 
-static const char *bpfemu_bin(void)
+static void setup(void)
 {
-    const char *b = getenv("BPFEMU");
-    return b && *b ? b : "../build/bpfemu";
+    cli_setup("/tmp/bpfemu-sock-XXXXXX");
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, r;
-    char *buf = malloc(cap);
-    while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = 0;
-    return buf;
-}
-
-struct res {
-    int status;
-    char *out, *err;
-};
-
-static struct res run_v(const char *const *args)
-{
-    char outp[] = "/tmp/bpfemu-sock-outXXXXXX", errp[] = "/tmp/bpfemu-sock-errXXXXXX";
-    int o = mkstemp(outp), e = mkstemp(errp);
-    cr_assert(o >= 0 && e >= 0);
-    const char *argv[32];
-    int argc = 0;
-    argv[argc++] = bpfemu_bin();
-    for (const char *const *a = args; *a; a++)
-        argv[argc++] = *a;
-    argv[argc] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        int i0 = open("/dev/null", O_RDONLY);
-        if (i0 < 0)
-            _exit(126);
-        alarm(50);
-        dup2(i0, 0), dup2(o, 1), dup2(e, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    close(o);
-    close(e);
-    int st;
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
-    struct res r = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(outp), slurp(errp)};
-    unlink(outp);
-    unlink(errp);
-    cr_assert_not_null(r.out);
-    cr_assert_not_null(r.err);
-    return r;
-}
-
-#define RUN(...) run_v((const char *const[]){__VA_ARGS__, NULL})
-
-static void res_free(struct res *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-static const char *write_tmp(const char *text)
-{
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/bpfemu-sock-XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    return path;
-}
+TestSuite(sock_cli, .init = setup, .fini = cli_teardown);
+TestSuite(sock_kernel, .init = setup, .fini = cli_teardown);
 
 Test(sock_cli, helper_semantics_fixture_passes)
 {
     struct res r = RUN("test", "yaml/sock_helpers.yaml");
     cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
     cr_expect(strstr(r.out, "\n11 passed, 0 failed\n") != NULL, "%s", r.out);
-    res_free(&r);
 }
 
 Test(sock_cli, wrong_expectations_show_the_diff_and_the_events)
@@ -294,7 +220,7 @@ Test(sock_cli, wrong_expectations_show_the_diff_and_the_events)
              "      maps: {sock_ops_map: {count: 1}}\n",
              abs);
     free(abs);
-    const char *p = write_tmp(text);
+    const char *p = cli_write("test.yaml", text);
     struct res r = RUN("test", p);
     unlink(p);
     cr_expect_eq(r.status, 1, "%s%s", r.out, r.err);
@@ -321,7 +247,6 @@ Test(sock_cli, wrong_expectations_show_the_diff_and_the_events)
         "            2 bytes from app to conn: sk_msg redirect ingress\n"
         "0 passed, 1 failed\n";
     cr_expect(strstr(r.out, want) != NULL, "got:\n%s", r.out);
-    res_free(&r);
 }
 
 Test(sock_cli, run_prints_each_event)
@@ -349,7 +274,6 @@ Test(sock_cli, run_prints_each_event)
                      "  7 bytes from app: sk_msg drop\n"
                      "event 5 (line 11): close app\n"
                      "received envoy_conn: \"GET / HTTP/1.1\\r\\n\"\n");
-    res_free(&r);
     r = RUN("run", "../corpus/build/sock_redir.o", "--sockets", "sockets/redirect.yaml", "--json");
     cr_expect_eq(r.status, 0, "%s", r.err);
     cr_expect(strstr(r.out, "{\"event\": \"send\", \"line\": 9, \"socket\": \"app\", \"result\": 16, "
@@ -363,7 +287,6 @@ Test(sock_cli, run_prints_each_event)
     for (const char *c = r.out; *c; c++)
         lines += *c == '\n';
     cr_expect_eq(lines, 5, "one JSON object per event: %s", r.out);
-    res_free(&r);
 }
 
 struct bad {
@@ -408,7 +331,7 @@ Test(sock_cli, bad_scripts_get_one_line_and_exit_2)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char obj[128];
         snprintf(obj, sizeof obj, "../corpus/build/%s.o", cases[i].obj);
-        const char *p = write_tmp(cases[i].script);
+        const char *p = cli_write("script.yaml", cases[i].script);
         struct res r = RUN("run", obj, "--sockets", p);
         char want[1024];
         snprintf(want, sizeof want, "bpfemu: %s: %s", p, cases[i].err);
@@ -418,14 +341,12 @@ Test(sock_cli, bad_scripts_get_one_line_and_exit_2)
         cr_expect_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "case %zu: one line: %s", i,
                      r.err);
         unlink(p);
-        res_free(&r);
     }
     struct res r = RUN("run", "../corpus/build/sock_redir.o", "--sockets", "sockets/redirect.yaml",
                        "--data", "x");
     cr_expect_eq(r.status, 2);
     cr_expect_str_eq(r.err, "bpfemu: --sockets: the script says which programs run on what: it "
                             "takes --json, --no-verify, --priv and the runtime options only\n");
-    res_free(&r);
 }
 
 Test(sock_cli, bad_socket_test_files_exit_2)
@@ -443,14 +364,13 @@ Test(sock_cli, bad_socket_test_files_exit_2)
          "maps)\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *p = write_tmp(cases[i].script);
+        const char *p = cli_write("script.yaml", cases[i].script);
         struct res r = RUN("test", p);
         char want[1024];
         snprintf(want, sizeof want, "bpfemu: %s: %s", p, cases[i].err);
         cr_expect_eq(r.status, 2, "case %zu: status %d: %s", i, r.status, r.err);
         cr_expect_str_eq(r.err, want, "case %zu", i);
         unlink(p);
-        res_free(&r);
     }
 }
 
@@ -477,7 +397,6 @@ Test(sock_kernel, corpus_socket_programs_load_as_bpfemu_verifies, .timeout = 120
         struct res r = RUN("kdiff", progs[i].obj, "--section", progs[i].prog);
         if (strstr(r.err, "not permitted")) {
             printf("SKIP: socket program load differential: %s", r.err);
-            res_free(&r);
             return;
         }
         cr_expect_eq(r.status, 0, "%s %s: %s%s", progs[i].obj, progs[i].prog, r.out, r.err);
@@ -485,7 +404,6 @@ Test(sock_kernel, corpus_socket_programs_load_as_bpfemu_verifies, .timeout = 120
                                 "type: nothing to run)\n") != NULL,
                   "%s %s: %s", progs[i].obj, progs[i].prog, r.out);
         cr_expect(strstr(r.out, "  kernel  accept,") != NULL, "%s", r.out);
-        res_free(&r);
     }
 }
 
@@ -518,6 +436,46 @@ struct kside {
 static int sys_bpf(int cmd, union bpf_attr *a)
 {
     return (int)syscall(__NR_bpf, cmd, a, sizeof(*a));
+}
+
+/* Load program i of obj into the kernel (its map references index
+ * map_fds); the kernel's log on failure. */
+static int load_prog(const struct vm_object *obj, uint32_t i, const int *map_fds)
+{
+    const struct vm_obj_prog *p = &obj->progs[i];
+    static char log[65536];
+    struct kbpf_load l = {.prog_type = p->prog_type,
+                          .expected_attach_type = p->expected_attach_type,
+                          .insns = p->prog->insns, .insn_cnt = p->prog->len,
+                          .fd_array = map_fds, .license = obj->license,
+                          .log_level = 1, .log_buf = log, .log_size = sizeof log};
+    int fd = kbpf_prog_load(&l);
+    cr_assert_geq(fd, 0, "%s: %s %s", p->name, strerror(-fd), log);
+    return fd;
+}
+
+/* Attach a program for a real-kernel scenario (detach_all undoes it). */
+static void attach_prog(int target_fd, int prog_fd, enum bpf_attach_type type, const char *what)
+{
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.target_fd = (uint32_t)target_fd;
+    a.attach_bpf_fd = (uint32_t)prog_fd;
+    a.attach_type = type;
+    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "%s: %s", what, strerror(errno));
+}
+
+/* Move the calling process (a scenario's child) into cgroup `cg`. */
+static bool join_cgroup(const char *cg)
+{
+    char procs[300], me[32];
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
+    int pf = open(procs, O_WRONLY);
+    snprintf(me, sizeof me, "%d\n", (int)getpid());
+    bool ok = pf >= 0 && write(pf, me, strlen(me)) >= 0;
+    if (pf >= 0)
+        close(pf);
+    return ok;
 }
 
 /* Undo a real-kernel scenario's attachments (bit 1: sock_ops on the
@@ -688,15 +646,7 @@ Test(sock_kernel, redirection_matches_the_kernel, .timeout = 60)
     }
     int fds[2] = {-1, -1};
     for (uint32_t i = 0; i < obj->n_progs && i < 2; i++) {
-        const struct vm_obj_prog *p = &obj->progs[i];
-        static char log[65536];
-        struct kbpf_load l = {.prog_type = p->prog_type,
-                              .expected_attach_type = p->expected_attach_type,
-                              .insns = p->prog->insns, .insn_cnt = p->prog->len,
-                              .fd_array = &map_fd, .license = obj->license,
-                              .log_level = 1, .log_buf = log, .log_size = sizeof log};
-        fds[i] = kbpf_prog_load(&l);
-        cr_assert_geq(fds[i], 0, "%s: %s %s", p->name, strerror(-fds[i]), log);
+        fds[i] = load_prog(obj, i, &map_fd);
     }
     int ops_fd = obj->progs[0].prog_type == BPF_PROG_TYPE_SOCK_OPS ? fds[0] : fds[1];
     int msg_fd = ops_fd == fds[0] ? fds[1] : fds[0];
@@ -711,18 +661,9 @@ Test(sock_kernel, redirection_matches_the_kernel, .timeout = 60)
                strerror(errno));
         goto cleanup;
     }
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.target_fd = (uint32_t)cg_fd;
-    a.attach_bpf_fd = (uint32_t)ops_fd;
-    a.attach_type = BPF_CGROUP_SOCK_OPS;
-    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sockops: %s", strerror(errno));
+    attach_prog(cg_fd, ops_fd, BPF_CGROUP_SOCK_OPS, "attach sockops");
     attached |= 1;
-    memset(&a, 0, sizeof a);
-    a.target_fd = (uint32_t)map_fd;
-    a.attach_bpf_fd = (uint32_t)msg_fd;
-    a.attach_type = BPF_SK_MSG_VERDICT;
-    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sk_msg: %s", strerror(errno));
+    attach_prog(map_fd, msg_fd, BPF_SK_MSG_VERDICT, "attach sk_msg");
     attached |= 2;
     int pipefd[2];
     cr_assert_eq(pipe(pipefd), 0);
@@ -730,13 +671,8 @@ Test(sock_kernel, redirection_matches_the_kernel, .timeout = 60)
     pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
-        char procs[300], me[32];
-        snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
-        int pf = open(procs, O_WRONLY);
-        snprintf(me, sizeof me, "%d\n", (int)getpid());
-        if (pf < 0 || write(pf, me, strlen(me)) < 0)
+        if (!join_cgroup(cg))
             _exit(4);
-        close(pf);
         alarm(20);
         int rc = kernel_events(&web_port, &k);
         if (write(pipefd[1], &web_port, sizeof web_port) < 0 || write(pipefd[1], &k, sizeof k) < 0)
@@ -892,38 +828,21 @@ Test(sock_kernel, helper_semantics_match_the_kernel, .timeout = 60)
             results = map_fds[i];
     }
     for (uint32_t i = 0; i < obj->n_progs && i < 2; i++) {
-        const struct vm_obj_prog *p = &obj->progs[i];
-        static char log[65536];
-        struct kbpf_load l = {.prog_type = p->prog_type,
-                              .expected_attach_type = p->expected_attach_type,
-                              .insns = p->prog->insns, .insn_cnt = p->prog->len,
-                              .fd_array = map_fds, .license = obj->license,
-                              .log_level = 1, .log_buf = log, .log_size = sizeof log};
-        fds[i] = kbpf_prog_load(&l);
-        cr_assert_geq(fds[i], 0, "%s: %s %s", p->name, strerror(-fds[i]), log);
+        fds[i] = load_prog(obj, i, map_fds);
     }
     int ops_fd = obj->progs[0].prog_type == BPF_PROG_TYPE_SOCK_OPS ? fds[0] : fds[1];
     int msg_fd = ops_fd == fds[0] ? fds[1] : fds[0];
     char cg[256];
     snprintf(cg, sizeof cg, CG_ROOT "/bpfemu-sockfx-%d", (int)getpid());
     int cg_fd = -1, attached = 0;
-    union bpf_attr a;
     if (mkdir(cg, 0755) || (cg_fd = open(cg, O_RDONLY | O_DIRECTORY)) < 0) {
         printf("SKIP: socket helper kernel differential: no cgroup v2 at " CG_ROOT " (%s)\n",
                strerror(errno));
         goto cleanup;
     }
-    memset(&a, 0, sizeof a);
-    a.target_fd = (uint32_t)cg_fd;
-    a.attach_bpf_fd = (uint32_t)ops_fd;
-    a.attach_type = BPF_CGROUP_SOCK_OPS;
-    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sockops: %s", strerror(errno));
+    attach_prog(cg_fd, ops_fd, BPF_CGROUP_SOCK_OPS, "attach sockops");
     attached |= 1;
-    memset(&a, 0, sizeof a);
-    a.target_fd = (uint32_t)socks;
-    a.attach_bpf_fd = (uint32_t)msg_fd;
-    a.attach_type = BPF_SK_MSG_VERDICT;
-    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach sk_msg: %s", strerror(errno));
+    attach_prog(socks, msg_fd, BPF_SK_MSG_VERDICT, "attach sk_msg");
     attached |= 2;
     static struct fx_side k, e;
     memset(&k, 0, sizeof k);
@@ -934,13 +853,8 @@ Test(sock_kernel, helper_semantics_match_the_kernel, .timeout = 60)
     pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
-        char procs[300], me[32];
-        snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
-        int pf = open(procs, O_WRONLY);
-        snprintf(me, sizeof me, "%d\n", (int)getpid());
-        if (pf < 0 || write(pf, me, strlen(me)) < 0)
+        if (!join_cgroup(cg))
             _exit(4);
-        close(pf);
         alarm(20);
         int rc = fx_kernel(results, &k);
         if (write(pipefd[1], &k, sizeof k) != sizeof k)
@@ -1079,21 +993,8 @@ Test(sock_kernel, sk_skb_proxy_matches_the_kernel, .timeout = 60)
             stats = map_fds[i];
     }
     for (uint32_t i = 0; i < obj->n_progs && i < 2; i++) {
-        const struct vm_obj_prog *p = &obj->progs[i];
-        static char log[65536];
-        struct kbpf_load l = {.prog_type = p->prog_type,
-                              .expected_attach_type = p->expected_attach_type,
-                              .insns = p->prog->insns, .insn_cnt = p->prog->len,
-                              .fd_array = map_fds, .license = obj->license,
-                              .log_level = 1, .log_buf = log, .log_size = sizeof log};
-        fds[i] = kbpf_prog_load(&l);
-        cr_assert_geq(fds[i], 0, "%s: %s %s", p->name, strerror(-fds[i]), log);
-        union bpf_attr a;
-        memset(&a, 0, sizeof a);
-        a.target_fd = (uint32_t)proxy;
-        a.attach_bpf_fd = (uint32_t)fds[i];
-        a.attach_type = p->expected_attach_type;
-        cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach %s: %s", p->name, strerror(errno));
+        fds[i] = load_prog(obj, i, map_fds);
+        attach_prog(proxy, fds[i], obj->progs[i].expected_attach_type, obj->progs[i].name);
         attached |= 1 << i;
     }
     uint16_t pport, bport;
@@ -1203,29 +1104,17 @@ static void ops_sequence(bool read_first)
     memset(&k, 0, sizeof k);
     memset(&e, 0, sizeof e);
     uint16_t port = 0;
-    union bpf_attr a;
     if (map_fd < 0) {
         printf("SKIP: sock_ops kernel differential: cannot create a map (%s)\n", strerror(-map_fd));
         goto cleanup;
     }
-    static char log[65536];
-    struct kbpf_load l = {.prog_type = obj->progs[0].prog_type,
-                          .expected_attach_type = obj->progs[0].expected_attach_type,
-                          .insns = obj->progs[0].prog->insns, .insn_cnt = obj->progs[0].prog->len,
-                          .fd_array = &map_fd, .license = obj->license,
-                          .log_level = 1, .log_buf = log, .log_size = sizeof log};
-    prog_fd = kbpf_prog_load(&l);
-    cr_assert_geq(prog_fd, 0, "%s %s", strerror(-prog_fd), log);
+    prog_fd = load_prog(obj, 0, &map_fd);
     if (mkdir(cg, 0755) || (cg_fd = open(cg, O_RDONLY | O_DIRECTORY)) < 0) {
         printf("SKIP: sock_ops kernel differential: no cgroup v2 at " CG_ROOT " (%s)\n",
                strerror(errno));
         goto cleanup;
     }
-    memset(&a, 0, sizeof a);
-    a.target_fd = (uint32_t)cg_fd;
-    a.attach_bpf_fd = (uint32_t)prog_fd;
-    a.attach_type = BPF_CGROUP_SOCK_OPS;
-    cr_assert_eq(sys_bpf(BPF_PROG_ATTACH, &a), 0, "attach: %s", strerror(errno));
+    attach_prog(cg_fd, prog_fd, BPF_CGROUP_SOCK_OPS, "attach");
     attached = 1;
     int pipefd[2];
     cr_assert_eq(pipe(pipefd), 0);
@@ -1233,13 +1122,8 @@ static void ops_sequence(bool read_first)
     pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
-        char procs[300], me[32];
-        snprintf(procs, sizeof procs, "%s/cgroup.procs", cg);
-        int pf = open(procs, O_WRONLY);
-        snprintf(me, sizeof me, "%d\n", (int)getpid());
-        if (pf < 0 || write(pf, me, strlen(me)) < 0)
+        if (!join_cgroup(cg))
             _exit(4);
-        close(pf);
         alarm(20);
         uint16_t p;
         int srv = listen_on(0, &p), cli = connect_to(p), acc = accept(srv, NULL, NULL);
@@ -1292,16 +1176,7 @@ static void ops_sequence(bool read_first)
     cr_expect_str_eq(et, kt, "%s: the kernel's sock_ops callbacks:\n%s\nbpfemu's:\n%s",
                      read_first ? "read, then close" : "close with unread data", kt, et);
 cleanup:
-    if (attached) {
-        memset(&a, 0, sizeof a);
-        a.target_fd = (uint32_t)cg_fd;
-        a.attach_bpf_fd = (uint32_t)prog_fd;
-        a.attach_type = BPF_CGROUP_SOCK_OPS;
-        sys_bpf(BPF_PROG_DETACH, &a);
-    }
-    if (cg_fd >= 0)
-        close(cg_fd);
-    rmdir(cg);
+    detach_all(attached, cg_fd, prog_fd, -1, -1, cg);
     if (prog_fd >= 0)
         close(prog_fd);
     if (map_fd >= 0)
@@ -1336,7 +1211,5 @@ Test(sock_cli, trusted_runs_match_checked_runs)
         cr_expect_eq(c.status, 0, "%s: %s", runs[i].script, c.err);
         cr_expect_str_eq(t.out, c.out, "%s: trusted and checked runs differ", runs[i].script);
         cr_expect(strstr(t.out, "received ") != NULL, "%s: %s", runs[i].script, t.out);
-        res_free(&t);
-        res_free(&c);
     }
 }
